@@ -1,0 +1,526 @@
+/**
+ * The `Skylink` facade: the Skylink 2.x promise API, room name first, several rooms per instance.
+ * Each method delegates to the per-room orchestrator; until a feature lands, its command rejects with
+ * `SkylinkError` code `NOT_IMPLEMENTED`.
+ * @module
+ */
+import { READY_STATE_CHANGE, READY_STATE_CHANGE_ERROR } from './constants';
+import { SkylinkError } from './errors';
+import { skylinkEventManager, type SkylinkEventManagerClass } from './events/SkylinkEventManager';
+import { NO_APP_KEY_MESSAGE, resolveInitOptions } from './initOptions';
+import { createLogger, type Logger } from './logger';
+import { generateUUID } from './uuid';
+import { SDK_VERSION } from './version';
+import type { MediaStreams, StreamSources, StreamsList } from './types/media';
+import type { StoredMessage } from './types/messaging';
+import type { PeersList, RecordingSessions, RefreshConnectionResult } from './types/misc';
+import type {
+  GetDisplayMediaOptions,
+  GetUserMediaOptions,
+  JoinRoomOptions,
+  MuteStreamsOptions,
+  RefreshConnectionOptions,
+  ResolvedInitOptions,
+  SkylinkInitOptions,
+} from './types/options';
+import type { CustomSettings, DataChannelInfo, PeerInfo, PeerInRoomInfo } from './types/peer';
+import type { ConnectionStatistics } from './types/stats';
+import type { CancelBlobTransferResult, DataTransferResult } from './types/transfer';
+
+/**
+ * @internal Dependencies injected by tests (and by the SDK itself). Not part of the public API.
+ */
+export interface SkylinkInternals {
+  /** Event manager receiving this instance's events. Default: the shared `SkylinkEventManager`. */
+  eventManager?: SkylinkEventManagerClass;
+  /** Platform seam (WebRTC, media, socket). Typed by the platform module. */
+  platform?: unknown;
+}
+
+/**
+ * A Skylink client. One instance can be in several rooms at once; every room-level method takes the
+ * room name first (matched case-insensitively). Commands return promises that reject with
+ * {@link SkylinkError}; lookups return `null` when the room is not joined.
+ *
+ * @example
+ * ```ts
+ * import Skylink, { SkylinkEventManager, SkylinkEvents } from 'skylink-sdk';
+ * SkylinkEventManager.addEventListener(SkylinkEvents.PEER_JOINED, (evt) => console.log(evt.detail.peerId));
+ * const skylink = new Skylink({ appKey: 'my-app', roomServer: '//127.0.0.1:3000', forceSSL: false });
+ * const [audio, video] = (await skylink.joinRoom({ roomName: 'lobby', audio: true, video: true })) ?? [];
+ * ```
+ */
+export default class Skylink {
+  /** Effective options (defaults applied). */
+  readonly #options: ResolvedInitOptions;
+  readonly #events: SkylinkEventManagerClass;
+  readonly #log: Logger;
+  /** Joined rooms keyed by lower-cased room name. Values are the per-room orchestrators. */
+  readonly #rooms = new Map<string, unknown>();
+
+  /**
+   * Validates `options` synchronously (no network I/O) and fires READY_STATE_CHANGE `INIT`.
+   * @param options - `initOptions`; `appKey` is required.
+   * @param internals - @internal dependency injection for tests.
+   * @throws SkylinkError `INVALID_ARGUMENT` when `appKey` is missing/empty or a field has the wrong type
+   *   (a READY_STATE_CHANGE `ERROR` event is fired first).
+   * @example
+   * ```ts
+   * const skylink = new Skylink({ appKey: 'my-app', defaultRoom: 'lobby' });
+   * ```
+   */
+  constructor(options: SkylinkInitOptions, internals: SkylinkInternals = {}) {
+    this.#events = internals.eventManager ?? skylinkEventManager;
+    this.#log = createLogger('SKYLINK');
+    try {
+      this.#options = resolveInitOptions(options, generateUUID());
+    } catch (err) {
+      const error = err instanceof Error ? err : new Error(String(err));
+      const noKey = error.message.includes(NO_APP_KEY_MESSAGE);
+      this.#events.dispatch('readyStateChange', {
+        readyState: READY_STATE_CHANGE.ERROR,
+        error: { status: -2, content: error, errorCode: noKey ? READY_STATE_CHANGE_ERROR.NO_PATH : -2 },
+        room: null,
+        roomName: null,
+      });
+      throw err;
+    }
+    this.#events.dispatch('readyStateChange', {
+      readyState: READY_STATE_CHANGE.INIT,
+      error: null,
+      room: null,
+      roomName: null,
+    });
+    this.#log.debug('Skylink instance created', { clientId: this.#options.clientId });
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Internal helpers
+  // -------------------------------------------------------------------------------------------
+
+  /** The room joined under `roomName` (case-insensitive), or undefined. */
+  #findRoom(roomName: unknown): unknown {
+    if (typeof roomName !== 'string') return undefined;
+    return this.#rooms.get(roomName.toLowerCase());
+  }
+
+  /**
+   * @internal The room joined under `roomName` (command bodies become `this.requireRoom(name).xxx()`).
+   * @throws SkylinkError `ROOM_NOT_FOUND` / `INVALID_ARGUMENT`.
+   */
+  protected requireRoom(roomName: unknown): unknown {
+    if (typeof roomName !== 'string' || roomName === '') {
+      throw SkylinkError.invalidArgument('No room name specified');
+    }
+    const room = this.#findRoom(roomName);
+    if (room === undefined) throw SkylinkError.roomNotFound(roomName);
+    return room;
+  }
+
+  /** Rejected promise for a command that is not implemented yet. */
+  #notImplemented<T>(method: string, roomName?: unknown): Promise<T> {
+    return Promise.reject(
+      SkylinkError.notImplemented(`Skylink.${method}`, typeof roomName === 'string' ? { roomName } : {}),
+    );
+  }
+
+  /** Lookup stub: `null` when the room is not joined (always true until joinRoom lands), else throws. */
+  #lookup(method: string, roomName: unknown): null {
+    if (this.#findRoom(roomName) === undefined) return null;
+    throw SkylinkError.notImplemented(`Skylink.${method}`, { roomName: String(roomName) });
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Rooms
+  // -------------------------------------------------------------------------------------------
+
+  /**
+   * Joins a room. Resolves once the join request is sent: wait for PEER_JOINED with `isSelf: true`
+   * before calling room actions. With `audio`/`video` options, resolves the acquired
+   * `[audio, video]` streams; with prefetched streams (or no media), resolves `null`.
+   * @param options - Join options, or prefetched MediaStream(s) (then `defaultRoom` is joined).
+   * @param prefetchedStream - Stream(s) from the stateless `getUserMedia()` to publish.
+   * @example
+   * ```ts
+   * await skylink.joinRoom({ roomName: 'lobby', userData: { name: 'Ada' }, audio: true, video: true });
+   * ```
+   */
+  joinRoom(
+    options?: JoinRoomOptions | MediaStream | MediaStream[],
+    prefetchedStream?: MediaStream | MediaStream[],
+  ): Promise<MediaStreams | null> {
+    void prefetchedStream;
+    const roomName = options && !Array.isArray(options) && 'roomName' in options ? options.roomName : undefined;
+    return this.#notImplemented('joinRoom', roomName ?? this.#options.defaultRoom ?? undefined);
+  }
+
+  /**
+   * Leaves a room, closing its peer connections; resolves the room name. Our PEER_LEFT (`isSelf: true`)
+   * fires at the end.
+   * @param stopStreams - Also stop our camera/mic/screen tracks (silently). Default `true`.
+   * @example
+   * ```ts
+   * await skylink.leaveRoom('lobby');
+   * ```
+   */
+  leaveRoom(roomName: string, stopStreams = true): Promise<string> {
+    void stopStreams;
+    return this.#notImplemented('leaveRoom', roomName);
+  }
+
+  /** Leaves every joined room; resolves their names (`[]` when none). */
+  leaveAllRooms(stopStreams = true): Promise<string[]> {
+    void stopStreams;
+    return this.#notImplemented('leaveAllRooms');
+  }
+
+  /** Locks the room: new peers are rejected (SYSTEM_ACTION `reject`, reason `locked`). Fires ROOM_LOCK. */
+  lockRoom(roomName: string): Promise<void> {
+    return this.#notImplemented('lockRoom', roomName);
+  }
+
+  /** Unlocks the room. Fires ROOM_LOCK. */
+  unlockRoom(roomName: string): Promise<void> {
+    return this.#notImplemented('unlockRoom', roomName);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Peers
+  // -------------------------------------------------------------------------------------------
+
+  /**
+   * Every peer in the room (plus ourselves with `isSelf: true`), keyed by peer id; `null` when the
+   * room is not joined.
+   */
+  getPeersInRoom(roomName: string): Record<string, PeerInRoomInfo> | null {
+    return this.#lookup('getPeersInRoom', roomName);
+  }
+
+  /**
+   * Info of `peerId`, or our own when `peerId` is omitted or is our id; `null` when the room is not
+   * joined or the peer is unknown.
+   * @example
+   * ```ts
+   * const me = skylink.getPeerInfo('lobby');
+   * ```
+   */
+  getPeerInfo(roomName: string, peerId?: string | null): PeerInfo | null {
+    void peerId;
+    return this.#lookup('getPeerInfo', roomName);
+  }
+
+  /** `userData` of `peerId` (ours when omitted); `null` when the room is not joined. */
+  getUserData(roomName: string, peerId?: string): unknown {
+    void peerId;
+    return this.#lookup('getUserData', roomName);
+  }
+
+  /** Sets our `userData` and broadcasts it (fires PEER_UPDATED locally and on every peer). */
+  setUserData(roomName: string, userData: unknown): Promise<void> {
+    void userData;
+    return this.#notImplemented('setUserData', roomName);
+  }
+
+  /** Privileged keys only: asks the server for the peers of the app's rooms (`showAll` includes privileged peers). */
+  getPeers(roomName: string, showAll = false): Promise<PeersList> {
+    void showAll;
+    return this.#notImplemented('getPeers', roomName);
+  }
+
+  /** Each remote peer's advertised settings keyed by peer id; `null` when the room is not joined. */
+  getPeersCustomSettings(roomName: string): Record<string, CustomSettings> | null {
+    return this.#lookup('getPeersCustomSettings', roomName);
+  }
+
+  /** Data channels per remote peer (`{ [peerId]: { [channelName]: info } }`); `null` when the room is not joined. */
+  getPeersDataChannels(roomName: string): Record<string, Record<string, DataChannelInfo>> | null {
+    return this.#lookup('getPeersDataChannels', roomName);
+  }
+
+  /** Closes and re-creates the `main` data channel with `peerId` (only when we are the offerer). */
+  refreshDatachannel(roomName: string, peerId: string): Promise<void> {
+    void peerId;
+    return this.#notImplemented('refreshDatachannel', roomName);
+  }
+
+  /**
+   * Renegotiates the connection with one, several or all peers. Argument shifting as in 2.x:
+   * `refreshConnection(room, true)` = all peers with ICE restart; an object in 2nd/3rd position is `options`.
+   * @example
+   * ```ts
+   * const { listOfPeers, refreshErrors } = await skylink.refreshConnection('lobby', peerId, true);
+   * ```
+   */
+  refreshConnection(
+    roomName: string,
+    targetPeerId?: string | string[] | boolean | RefreshConnectionOptions,
+    iceRestart?: boolean | RefreshConnectionOptions,
+    options?: RefreshConnectionOptions,
+  ): Promise<RefreshConnectionResult> {
+    void targetPeerId;
+    void iceRestart;
+    void options;
+    return this.#notImplemented('refreshConnection', roomName);
+  }
+
+  /** Connection statistics for one, several or all peers (entries `null` when stats are not available yet). */
+  getConnectionStatus(roomName: string, peerId?: string | string[]): Promise<Array<ConnectionStatistics | null>> {
+    void peerId;
+    return this.#notImplemented('getConnectionStatus', roomName);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Media
+  // -------------------------------------------------------------------------------------------
+
+  /**
+   * Acquires camera/microphone. Forms:
+   * - `getUserMedia()` / `getUserMedia(null, constraints)` / `getUserMedia(constraints)`: stateless, raw
+   *   `MediaStreamConstraints`; the result can be passed to `joinRoom(options, streams)` or `sendStream`.
+   * - `getUserMedia(roomName, options)`: Skylink options; streams are kept for the room's future connections.
+   *
+   * Resolves `[audioStream | null, videoStream | null]`.
+   * @example
+   * ```ts
+   * const [audio, video] = await skylink.getUserMedia('lobby', { audio: true, video: { resolution: SkylinkConstants.VIDEO_RESOLUTION.HD } });
+   * ```
+   */
+  getUserMedia(roomName: string, options: GetUserMediaOptions): Promise<MediaStreams>;
+  getUserMedia(roomName?: null | '', constraints?: MediaStreamConstraints): Promise<MediaStreams>;
+  getUserMedia(constraints: MediaStreamConstraints): Promise<MediaStreams>;
+  getUserMedia(
+    roomNameOrConstraints?: string | null | MediaStreamConstraints,
+    options?: GetUserMediaOptions | MediaStreamConstraints,
+  ): Promise<MediaStreams> {
+    void options;
+    return this.#notImplemented('getUserMedia', roomNameOrConstraints);
+  }
+
+  /**
+   * Publishes media in the room and renegotiates with every peer: new media from Skylink options, or
+   * stream(s) from `getUserMedia`. Resolves the `[audio, video]` pair (an array of pairs for an array).
+   */
+  sendStream(roomName: string, options: GetUserMediaOptions | MediaStream): Promise<MediaStreams>;
+  sendStream(roomName: string, streams: MediaStream[]): Promise<MediaStreams[]>;
+  sendStream(
+    roomName: string,
+    options: GetUserMediaOptions | MediaStream | MediaStream[],
+  ): Promise<MediaStreams | MediaStreams[]> {
+    void options;
+    return this.#notImplemented('sendStream', roomName);
+  }
+
+  /** Stops our camera/mic streams in the room (or only `streamId`) and renegotiates. */
+  stopStreams(roomName: string, streamId?: string): Promise<void> {
+    void streamId;
+    return this.#notImplemented('stopStreams', roomName);
+  }
+
+  /**
+   * Starts screen sharing in the room. Resolves the screen stream, or `null` when the user cancels.
+   * @example
+   * ```ts
+   * const screen = await skylink.shareScreen('lobby');
+   * ```
+   */
+  shareScreen(roomName: string, options?: GetDisplayMediaOptions): Promise<MediaStream | null> {
+    void options;
+    return this.#notImplemented('shareScreen', roomName);
+  }
+
+  /** Stops our screen share in the room. */
+  stopScreen(roomName: string): Promise<void> {
+    return this.#notImplemented('stopScreen', roomName);
+  }
+
+  /**
+   * Mutes/unmutes our streams (all, or only `streamId`). Missing flags mean muted; `1` = unmuted, `0` = muted.
+   * @example
+   * ```ts
+   * await skylink.muteStreams('lobby', { audioMuted: true, videoMuted: false });
+   * ```
+   */
+  muteStreams(roomName: string, options?: MuteStreamsOptions, streamId?: string): Promise<void> {
+    void options;
+    void streamId;
+    return this.#notImplemented('muteStreams', roomName);
+  }
+
+  /** Every peer's streams (ours too unless `includeSelf` is false); `null` when the room is not joined. */
+  getStreams(roomName: string, includeSelf = true): Record<string, StreamsList> | null {
+    void includeSelf;
+    return this.#lookup('getStreams', roomName);
+  }
+
+  /** Available audio input/output and video input devices. */
+  getStreamSources(): Promise<StreamSources> {
+    return this.#notImplemented('getStreamSources');
+  }
+
+  /** Stops a stream obtained from the stateless `getUserMedia()` that was never published. Fires STREAM_ENDED. */
+  stopPrefetchedStream(stream: MediaStream): Promise<void> {
+    void stream;
+    return this.#notImplemented('stopPrefetchedStream');
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Messaging
+  // -------------------------------------------------------------------------------------------
+
+  /**
+   * Sends a chat message through the signaling server, to everyone or to `targetPeerId`(s). Encrypted
+   * when a secret is selected; persisted when persistence is on. Fires ON_INCOMING_MESSAGE locally.
+   * @example
+   * ```ts
+   * await skylink.sendMessage('lobby', 'hello');
+   * ```
+   */
+  sendMessage(roomName: string, message: string, targetPeerId?: string | string[], peerSessionId?: string): Promise<void> {
+    void message;
+    void targetPeerId;
+    void peerSessionId;
+    return this.#notImplemented('sendMessage', roomName);
+  }
+
+  /**
+   * Sends any JSON value over the data channels. Forms: `(roomName, message, target?)` within a room,
+   * or `(message, target?)` across every joined room.
+   * @example
+   * ```ts
+   * await skylink.sendP2PMessage('lobby', { type: 'cursor', x: 10, y: 20 });
+   * ```
+   */
+  sendP2PMessage(roomName: string, message: unknown, targetPeerId?: string | string[]): Promise<void>;
+  sendP2PMessage(message: unknown, targetPeerId?: string | string[]): Promise<void>;
+  sendP2PMessage(roomNameOrMessage: unknown, messageOrTarget?: unknown, targetPeerId?: string | string[]): Promise<void> {
+    void messageOrTarget;
+    void targetPeerId;
+    return this.#notImplemented('sendP2PMessage', roomNameOrMessage);
+  }
+
+  /** Asks the server for the room's persisted messages (also fires STORED_MESSAGES). */
+  getStoredMessages(roomName: string, roomSessionId?: string): Promise<StoredMessage[]> {
+    void roomSessionId;
+    return this.#notImplemented('getStoredMessages', roomName);
+  }
+
+  /** Adds an encryption secret for the room. Fires ENCRYPT_SECRETS_UPDATED. */
+  setEncryptSecret(roomName: string, secret: string, secretId: string): Promise<void> {
+    void secret;
+    void secretId;
+    return this.#notImplemented('setEncryptSecret', roomName);
+  }
+
+  /** The room's secrets `{ [secretId]: secret }`; `null` when the room is not joined. */
+  getEncryptSecrets(roomName: string): Record<string, string> | null {
+    return this.#lookup('getEncryptSecrets', roomName);
+  }
+
+  /** Deletes one secret, or all when `secretId` is omitted. Fires ENCRYPT_SECRETS_UPDATED. */
+  deleteEncryptSecrets(roomName: string, secretId?: string): Promise<void> {
+    void secretId;
+    return this.#notImplemented('deleteEncryptSecrets', roomName);
+  }
+
+  /** Selects the secret used to encrypt sent messages (`''` disables encryption). */
+  setSelectedSecret(roomName: string, secretId?: string): Promise<void> {
+    void secretId;
+    return this.#notImplemented('setSelectedSecret', roomName);
+  }
+
+  /** The selected secret id (`''` when none); `null` when the room is not joined. */
+  getSelectedSecret(roomName: string): string | null {
+    return this.#lookup('getSelectedSecret', roomName);
+  }
+
+  /** Turns message persistence on/off (needs the persistence feature). Fires PERSISTENT_MESSAGE_STATE. */
+  setMessagePersistence(roomName: string, isPersistent: boolean): Promise<void> {
+    void isPersistent;
+    return this.#notImplemented('setMessagePersistence', roomName);
+  }
+
+  /** The persistence flag; `null` when the room is not joined. */
+  getMessagePersistence(roomName: string): boolean | null {
+    return this.#lookup('getMessagePersistence', roomName);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Data transfer
+  // -------------------------------------------------------------------------------------------
+
+  /**
+   * Sends a Blob to one, several or all peers (P2P). The receiver must accept with `respondBlobRequest`.
+   * Resolves one result per peer. A number as third argument is the timeout (seconds, default 60).
+   * @example
+   * ```ts
+   * const results = await skylink.sendBlobData('lobby', file, peerId);
+   * ```
+   */
+  sendBlobData(roomName: string, data: Blob, peerId?: string | string[] | number, timeout?: number): Promise<DataTransferResult[]> {
+    void data;
+    void peerId;
+    void timeout;
+    return this.#notImplemented('sendBlobData', roomName);
+  }
+
+  /** Accepts or rejects an incoming transfer (DATA_TRANSFER_STATE `request`). */
+  respondBlobRequest(roomName: string, peerId: string, transferId: string, accept: boolean): Promise<DataTransferResult> {
+    void peerId;
+    void transferId;
+    void accept;
+    return this.#notImplemented('respondBlobRequest', roomName);
+  }
+
+  /** Cancels a running transfer. */
+  cancelBlobTransfer(roomName: string, peerId: string, transferId: string): Promise<CancelBlobTransferResult> {
+    void peerId;
+    void transferId;
+    return this.#notImplemented('cancelBlobTransfer', roomName);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Recording / RTMP (MCU)
+  // -------------------------------------------------------------------------------------------
+
+  /** Starts recording (MCU + recording feature); resolves the recording id. */
+  startRecording(roomName: string): Promise<string> {
+    return this.#notImplemented('startRecording', roomName);
+  }
+
+  /** Stops the recording (at least 4 s after start); resolves the recording id. */
+  stopRecording(roomName: string): Promise<string> {
+    return this.#notImplemented('stopRecording', roomName);
+  }
+
+  /** Recording sessions keyed by id; `null` when the room is not joined. */
+  getRecordings(roomName: string): RecordingSessions | null {
+    return this.#lookup('getRecordings', roomName);
+  }
+
+  /** Starts an RTMP session for `streamId` to `endpoint` (MCU); resolves the RTMP id. */
+  startRTMPSession(roomName: string, streamId: string, endpoint: string): Promise<string> {
+    void streamId;
+    void endpoint;
+    return this.#notImplemented('startRTMPSession', roomName);
+  }
+
+  /** Stops an RTMP session; resolves its id. */
+  stopRTMPSession(roomName: string, rtmpId: string): Promise<string> {
+    void rtmpId;
+    return this.#notImplemented('stopRTMPSession', roomName);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Utilities
+  // -------------------------------------------------------------------------------------------
+
+  /** A random RFC 4122 v4 UUID. */
+  generateUUID(): string {
+    return generateUUID();
+  }
+
+  /** This SDK's version string. */
+  getSdkVersion(): string {
+    return SDK_VERSION;
+  }
+}

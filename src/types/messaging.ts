@@ -1,0 +1,32 @@
+/**
+ * Chat message types (ON_INCOMING_MESSAGE `message`, STORED_MESSAGES).
+ * @module
+ */
+
+/** A chat message as delivered to ON_INCOMING_MESSAGE. */
+export interface SkylinkMessage {
+  /** Decrypted content (signaling messages are strings; P2P messages any JSON value). */
+  content: unknown;
+  /** Sender peer id (or its peerSessionId when one was given). */
+  senderPeerId: string;
+  /** Our id on receipt; the private target(s) or `null` on a self echo / broadcast. */
+  targetPeerId: string | string[] | null;
+  isPrivate: boolean;
+  /** `true` for `sendP2PMessage` (data channel), `false` for `sendMessage` (signaling). */
+  isDataChannel: boolean;
+  /** ISO time (signaling messages). */
+  timeStamp?: string;
+  /** Peers the message was sent to (self echo of `sendMessage`). */
+  listOfPeers?: string[];
+}
+
+/** A persisted message returned by `getStoredMessages` / STORED_MESSAGES. */
+export interface StoredMessage {
+  targetPeerId: string | null;
+  senderPeerId: string;
+  content: unknown;
+  /** ISO time. */
+  timeStamp: string;
+  isPrivate: false;
+  isDataChannel: false;
+}

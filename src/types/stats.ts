@@ -1,0 +1,183 @@
+/**
+ * Connection statistics (`getConnectionStatus`, GET_CONNECTION_STATUS_STATE_CHANGE `stats`), 2.x shape.
+ * Non-"total" counters are deltas since the previous report for the same peer.
+ * @module
+ */
+
+/** Codec read from the SDP. */
+export interface StatsCodec {
+  name: string;
+  payloadType: number;
+  implementation?: string;
+  channels?: number;
+  clockRate?: number;
+  params?: string;
+}
+
+/** Sent/received ICE candidate as stored by the SDK. */
+export interface StatsCandidate {
+  candidate: string;
+  sdpMid: string | null;
+  sdpMLineIndex: number | null;
+}
+
+/** Candidates grouped by type. */
+export interface StatsCandidatesByType {
+  host: StatsCandidate[];
+  srflx: StatsCandidate[];
+  relay: StatsCandidate[];
+}
+
+/** Outbound audio counters. */
+export interface AudioSendStats {
+  bytes: number;
+  totalBytes: number;
+  packets: number;
+  totalPackets: number;
+  retransmittedBytesSent?: number;
+  totalRetransmittedBytesSent?: number;
+  retransmittedPacketsSent?: number;
+  totalRetransmittedPacketsSent?: number;
+  ssrc: number | null;
+  jitter?: number;
+  roundTripTime?: number;
+  echoReturnLoss?: number;
+  echoReturnLossEnhancement?: number;
+  /** 5 decimal places, as a string (2.x). */
+  audioLevel?: string;
+  totalSamplesDuration?: number;
+  codec: StatsCodec | null;
+}
+
+/** Inbound audio counters. */
+export interface AudioReceiveStats {
+  bytes: number;
+  totalBytes: number;
+  packets: number;
+  totalPackets: number;
+  packetsLost: number;
+  totalPacketsLost: number;
+  jitter?: number;
+  ssrc: number | null;
+  audioLevel?: string;
+  totalSamplesReceived?: number;
+  totalSamplesDuration?: number;
+  codec: StatsCodec | null;
+}
+
+/** Outbound video counters. */
+export interface VideoSendStats {
+  bytes: number;
+  totalBytes: number;
+  packets: number;
+  totalPackets: number;
+  firs?: number;
+  totalFirs?: number;
+  nacks?: number;
+  totalNacks?: number;
+  plis?: number;
+  totalPlis?: number;
+  jitter?: number;
+  roundTripTime?: number;
+  framesEncoded?: number;
+  ssrc: number | null;
+  qpSum?: number;
+  frameWidth?: number;
+  frameHeight?: number;
+  frames?: number;
+  hugeFramesSent?: number;
+  framesPerSecond?: number;
+  codec: StatsCodec | null;
+}
+
+/** Inbound video counters. */
+export interface VideoReceiveStats {
+  bytes: number;
+  totalBytes: number;
+  packets: number;
+  totalPackets: number;
+  packetsLost: number;
+  totalPacketsLost: number;
+  firs?: number;
+  totalFirs?: number;
+  nacks?: number;
+  totalNacks?: number;
+  plis?: number;
+  totalPlis?: number;
+  ssrc: number | null;
+  qpSum?: number;
+  decoderImplementation?: string;
+  framesDropped?: number;
+  frames?: number;
+  framesDecoded?: number;
+  frameWidth?: number;
+  frameHeight?: number;
+  codec: StatsCodec | null;
+}
+
+/** One end of the selected candidate pair. */
+export interface StatsCandidateEndpoint {
+  ipAddress: string;
+  portNumber: number;
+  transport: string;
+  priority: number;
+  networkType?: string;
+  /** `'relayed' | 'local' | 'serverreflexive' | 'peerreflexive'` */
+  candidateType: string;
+}
+
+/** The selected ICE candidate pair. */
+export interface SelectedCandidatePairStats {
+  id: string;
+  writable?: boolean;
+  priority?: number;
+  nominated?: boolean;
+  roundTripTime?: number;
+  totalRoundTripTime?: number;
+  local: StatsCandidateEndpoint;
+  remote: StatsCandidateEndpoint;
+  consentRequests?: { sent: number; totalSent: number };
+  requests?: { received: number; sent: number; totalReceived: number; totalSent: number };
+  responses?: { received: number; sent: number; totalReceived: number; totalSent: number };
+}
+
+/** DTLS certificate info. */
+export interface CertificateStats {
+  srtpCipher?: string;
+  dtlsCipher?: string;
+  tlsVersion?: string;
+  local?: { base64Certificate: string; fingerprintAlgorithm: string };
+  remote?: { base64Certificate: string; fingerprintAlgorithm: string };
+}
+
+/** Data channel as reported in stats. */
+export interface StatsDataChannel {
+  label: string;
+  readyState: string;
+  channelType: string;
+  currentTransferId: string | null;
+  currentStreamId: string | null;
+}
+
+/** `getConnectionStatus()` entry for one peer (2.x `statistics`). */
+export interface ConnectionStatistics {
+  peerId: string;
+  /** Raw RTCStats keyed by stats id. */
+  raw: Record<string, RTCStats>;
+  connection: {
+    iceConnectionState: RTCIceConnectionState;
+    iceGatheringState: RTCIceGatheringState;
+    signalingState: RTCSignalingState;
+    /** `''` fields when absent. */
+    localDescription: { type: RTCSdpType | ''; sdp: string };
+    remoteDescription: { type: RTCSdpType | ''; sdp: string };
+    constraints: unknown;
+    sdpConstraints: unknown;
+    candidates: { sending: StatsCandidatesByType; receiving: StatsCandidatesByType };
+    peerDataChannels?: Record<string, StatsDataChannel>;
+  };
+  audio: { sending: AudioSendStats; receiving: AudioReceiveStats };
+  video: { sending: VideoSendStats; receiving: VideoReceiveStats };
+  selectedCandidatePair: SelectedCandidatePairStats | null;
+  certificate: CertificateStats;
+}
