@@ -28,12 +28,32 @@ export interface StatsCandidatesByType {
   relay: StatsCandidate[];
 }
 
-/** Outbound audio counters. */
-export interface AudioSendStats {
+/** Byte and packet counters (non-total = delta since the previous report). */
+export interface RtpCounters {
   bytes: number;
   totalBytes: number;
   packets: number;
   totalPackets: number;
+}
+
+/** Inbound loss counters. */
+export interface RtpLossCounters {
+  packetsLost: number;
+  totalPacketsLost: number;
+}
+
+/** RTCP feedback counters of video streams. */
+export interface VideoFeedbackCounters {
+  firs?: number;
+  totalFirs?: number;
+  nacks?: number;
+  totalNacks?: number;
+  plis?: number;
+  totalPlis?: number;
+}
+
+/** Outbound audio counters. */
+export interface AudioSendStats extends RtpCounters {
   retransmittedBytesSent?: number;
   totalRetransmittedBytesSent?: number;
   retransmittedPacketsSent?: number;
@@ -50,13 +70,7 @@ export interface AudioSendStats {
 }
 
 /** Inbound audio counters. */
-export interface AudioReceiveStats {
-  bytes: number;
-  totalBytes: number;
-  packets: number;
-  totalPackets: number;
-  packetsLost: number;
-  totalPacketsLost: number;
+export interface AudioReceiveStats extends RtpCounters, RtpLossCounters {
   jitter?: number;
   ssrc: number | null;
   audioLevel?: string;
@@ -66,17 +80,7 @@ export interface AudioReceiveStats {
 }
 
 /** Outbound video counters. */
-export interface VideoSendStats {
-  bytes: number;
-  totalBytes: number;
-  packets: number;
-  totalPackets: number;
-  firs?: number;
-  totalFirs?: number;
-  nacks?: number;
-  totalNacks?: number;
-  plis?: number;
-  totalPlis?: number;
+export interface VideoSendStats extends RtpCounters, VideoFeedbackCounters {
   jitter?: number;
   roundTripTime?: number;
   framesEncoded?: number;
@@ -91,19 +95,7 @@ export interface VideoSendStats {
 }
 
 /** Inbound video counters. */
-export interface VideoReceiveStats {
-  bytes: number;
-  totalBytes: number;
-  packets: number;
-  totalPackets: number;
-  packetsLost: number;
-  totalPacketsLost: number;
-  firs?: number;
-  totalFirs?: number;
-  nacks?: number;
-  totalNacks?: number;
-  plis?: number;
-  totalPlis?: number;
+export interface VideoReceiveStats extends RtpCounters, RtpLossCounters, VideoFeedbackCounters {
   ssrc: number | null;
   qpSum?: number;
   decoderImplementation?: string;
