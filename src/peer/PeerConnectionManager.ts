@@ -21,6 +21,7 @@ import type {
   PeerConnectionLike,
   SkylinkPlatform,
 } from '../platform/SkylinkPlatform';
+import type { Logger } from '../logger';
 import { TaskQueue } from './TaskQueue';
 import { candidateType, hasDataChannelSection, type CandidateType } from './sdp';
 
@@ -86,11 +87,6 @@ export const DEFAULT_ICE_RESTART_POLICY: IceRestartPolicy = {
   answerAckTimeoutMs: 5000,
 };
 
-interface LoggerLike {
-  debug(message: string, context?: object): void;
-  warn(message: string, context?: object): void;
-}
-
 export interface PeerConnectionManagerOptions {
   readonly platform: Pick<SkylinkPlatform, 'createPeerConnection'>;
   /** RTCConfiguration for new connections (read at creation time). */
@@ -104,7 +100,7 @@ export interface PeerConnectionManagerOptions {
   readonly filterCandidateTypes?: ReadonlySet<CandidateType>;
   readonly iceRestartPolicy?: Partial<IceRestartPolicy>;
   readonly callbacks: PeerConnectionManagerCallbacks;
-  readonly logger?: LoggerLike;
+  readonly logger?: Logger;
 }
 
 /** What the room knows about the remote peer from its enter/welcome. */
@@ -657,7 +653,7 @@ export class PeerConnectionManager {
   }
 
   private log(level: 'debug' | 'warn', message: string, peerId: string): void {
-    this.options.logger?.[level](message, { peerId });
+    this.options.logger?.[level](message, undefined, { peerId });
   }
 }
 
