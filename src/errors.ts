@@ -117,9 +117,9 @@ export class SkylinkError extends Error {
   /** Stable machine-readable code. */
   readonly code: SkylinkErrorCode;
   /** Room the failure belongs to, if any. */
-  readonly roomName?: string;
+  declare readonly roomName?: string;
   /** Peer the failure belongs to, if any. */
-  readonly peerId?: string;
+  declare readonly peerId?: string;
   /** Underlying error, if any. */
   declare readonly cause?: unknown;
 
