@@ -1,3 +1,4 @@
+import type { SkylinkError } from '../errors';
 /**
  * Chat message types (ON_INCOMING_MESSAGE `message`, STORED_MESSAGES).
  * @module
@@ -18,6 +19,12 @@ export interface SkylinkMessage {
   timeStamp?: string;
   /** Peers the message was sent to (self echo of `sendMessage`). */
   listOfPeers?: string[];
+  /** Set (and `content` is `null`) when an inbound encrypted message could not be decrypted. */
+  error?: SkylinkError;
+  /** Id of the secret the message was encrypted with; absent for clear text. */
+  secretId?: string;
+  /** How the message was protected on the wire (see docs/encryption.md). */
+  encryption?: 'none' | 'compat' | 'authenticated';
 }
 
 /** A persisted message returned by `getStoredMessages` / STORED_MESSAGES. */
@@ -29,4 +36,11 @@ export interface StoredMessage {
   timeStamp: string;
   isPrivate: false;
   isDataChannel: false;
+  /** Set (and `content` is `null`) when an inbound encrypted message could not be decrypted. */
+  error?: SkylinkError;
+  /** Id of the secret the message was encrypted with; absent for clear text. */
+  secretId?: string;
+  /** How the message was protected on the wire (see docs/encryption.md). */
+  encryption?: 'none' | 'compat' | 'authenticated';
 }
+
