@@ -1,8 +1,8 @@
-import type { SkylinkError } from '../errors';
 /**
  * Chat message types (ON_INCOMING_MESSAGE `message`, STORED_MESSAGES).
  * @module
  */
+import type { SkylinkError } from '../errors';
 
 /** A chat message as delivered to ON_INCOMING_MESSAGE. */
 export interface SkylinkMessage {
