@@ -5,8 +5,8 @@ const transform: Config['transform'] = {
   '^.+\\.ts$': [
     'ts-jest',
     {
-      isolatedModules: true,
       tsconfig: {
+        isolatedModules: true,
         module: 'commonjs',
         moduleResolution: 'node',
         verbatimModuleSyntax: false,
