@@ -1,0 +1,413 @@
+/**
+ * The socket.io side: one `Connection` per socket (several rooms per socket, routed by `rid`),
+ * validation of every inbound message, join/leave, relay by `target`, broadcast without echo,
+ * ordered `enter` delivery, flood control and scheduled-room timers. Server-side features
+ * (stored messages, privileged peers, legacy bundles) live in `roomFeatures.ts`.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'socket.io';
+import { parseClientMessage } from '../signaling/guards';
+import {
+  NEGOTIATION_TYPES,
+  SystemAction,
+  SystemActionReason,
+  type ClientToServerEvents,
+  type ClientToServerMessage,
+  type IceServerEntry,
+  type ServerToClientEvents,
+  type ServerToClientMessage,
+} from '../signaling/protocol';
+import type { AppDirectory } from './apps';
+import { turnRestCredentials, type TokenService } from './auth';
+import type { ResolvedServerConfig } from './config';
+import type { Connection, Membership, SkylinkSocket } from './connection';
+import { FloodController } from './FloodControl';
+import type { RoomMember, RoomRegistry } from './RoomRegistry';
+import type { ServerLogger } from './serverLogger';
+import type { MessageStore } from './stores/MessageStore';
+import { RoomFeatures } from './roomFeatures';
+
+export type SkylinkIo = Server<ClientToServerEvents, ServerToClientEvents>;
+
+export interface SignalingDeps {
+  io: SkylinkIo;
+  config: ResolvedServerConfig;
+  apps: AppDirectory;
+  tokens: TokenService;
+  registry: RoomRegistry;
+  store: MessageStore;
+  log: ServerLogger;
+}
+
+/** Longest delay Node timers accept. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+type Handler<T extends ClientToServerMessage['type']> = (
+  conn: Connection,
+  msg: Extract<ClientToServerMessage, { type: T }>,
+) => Promise<void>;
+type Handlers = { [T in ClientToServerMessage['type']]: Handler<T> };
+
+export class SignalingServer {
+  readonly #deps: SignalingDeps;
+  readonly #log: ServerLogger;
+  readonly #connections = new Set<Connection>();
+  readonly #features: RoomFeatures;
+  #tieBreaker = 0;
+  #shuttingDown = false;
+
+  constructor(deps: SignalingDeps) {
+    this.#deps = deps;
+    this.#log = deps.log;
+    this.#features = new RoomFeatures({
+      ...deps,
+      send: (socketId, msg) => this.send(socketId, msg),
+      membership: (conn, msg) => this.membership(conn, msg),
+      handle: (conn, msg) => this.#handle(conn, msg),
+    });
+    deps.io.on('connection', (socket) => this.#onConnection(socket));
+  }
+
+  get connectionCount(): number {
+    return this.#connections.size;
+  }
+
+  // ---- connection lifecycle ------------------------------------------------------------------
+
+  #onConnection(socket: SkylinkSocket): void {
+    const { floodControl } = this.#deps.config;
+    const conn: Connection = {
+      socket,
+      rooms: new Map(),
+      flood: floodControl ? new FloodController(floodControl) : undefined,
+      queue: Promise.resolve(),
+      closed: false,
+    };
+    this.#connections.add(conn);
+    this.#log.debug('socket connected', { socketId: socket.id, eio: socket.conn.protocol });
+    socket.on('message', (payload: unknown) => this.#onMessage(conn, payload));
+    socket.on('error', (err) => this.#log.warn('socket error', { socketId: socket.id, err }));
+    socket.on('disconnect', (reason) => {
+      conn.closed = true;
+      this.#connections.delete(conn);
+      this.#log.debug('socket disconnected', { socketId: socket.id, reason });
+      this.#enqueue(conn, () => this.#leaveAll(conn));
+    });
+  }
+
+  #enqueue(conn: Connection, task: () => Promise<void>): void {
+    conn.queue = conn.queue.then(task).catch((err: unknown) => {
+      this.#log.error('message handler failed', { socketId: conn.socket.id, err: err as Error });
+    });
+  }
+
+  #onMessage(conn: Connection, payload: unknown): void {
+    if (conn.closed) return;
+    const parsed = parseClientMessage(payload, { maxMessageLength: this.#deps.config.maxMessageLength });
+    const type = parsed.ok ? parsed.message.type : undefined;
+    if (!this.#admitByRate(conn, type, parsed.ok ? (parsed.message as { rid?: string }).rid : undefined)) return;
+    if (!parsed.ok) {
+      this.#log.warn('dropped invalid message', {
+        socketId: conn.socket.id,
+        reason: parsed.reason,
+        detail: parsed.detail,
+      });
+      return;
+    }
+    const msg = parsed.message;
+    this.#enqueue(conn, () => this.#handle(conn, msg));
+  }
+
+  /** Flood control; returns false when the message must be dropped. */
+  #admitByRate(conn: Connection, type: string | undefined, rid: string | undefined): boolean {
+    if (!conn.flood) return true;
+    const verdict = conn.flood.check(type !== undefined && NEGOTIATION_TYPES.has(type));
+    if (verdict === 'ok') return true;
+    if (verdict === 'disconnect') {
+      this.#log.warn('disconnecting flooding socket', { socketId: conn.socket.id });
+      conn.closed = true;
+      conn.socket.disconnect(true);
+      return false;
+    }
+    if (verdict === 'warn') {
+      const membership = (rid && conn.rooms.get(rid)) || conn.rooms.values().next().value;
+      this.#log.warn('flood warning sent', { socketId: conn.socket.id, type });
+      if (membership) {
+        conn.socket.emit(
+          'message',
+          JSON.stringify({
+            type: 'redirect',
+            rid: membership.rid,
+            action: SystemAction.WARNING,
+            reason: SystemActionReason.FAST_MESSAGE,
+            info: 'You are sending messages too fast; they are being dropped',
+          }),
+        );
+      }
+    }
+    return false;
+  }
+
+  // ---- delivery --------------------------------------------------------------------------------
+
+  send(socketId: string, msg: ServerToClientMessage | ClientToServerMessage): void {
+    this.#deps.io.to(socketId).emit('message', JSON.stringify(msg));
+  }
+
+  #redirect(conn: Connection, rid: string, action: SystemAction, reason: SystemActionReason, info: string): void {
+    conn.socket.emit('message', JSON.stringify({ type: 'redirect', rid, action, reason, info }));
+  }
+
+  /**
+   * The sender's membership for `msg.rid`, checking that `mid` (when present) is its own id.
+   * Logs and returns undefined otherwise.
+   */
+  membership(conn: Connection, msg: { type: string; rid?: string; mid?: string }): Membership | undefined {
+    const m = msg.rid !== undefined ? conn.rooms.get(msg.rid) : undefined;
+    if (!m) {
+      this.#log.warn('dropped message for a room the socket is not in', { socketId: conn.socket.id, type: msg.type });
+      return undefined;
+    }
+    if (msg.mid !== undefined && msg.mid !== m.sid) {
+      this.#log.warn('dropped message with spoofed mid', { socketId: conn.socket.id, type: msg.type, rid: m.rid });
+      return undefined;
+    }
+    return m;
+  }
+
+  /** Relays to `target` (a member of the same room) or broadcasts to the other members. */
+  async #route(conn: Connection, msg: ClientToServerMessage & { rid: string; target?: string }): Promise<void> {
+    const m = this.membership(conn, msg);
+    if (!m) return;
+    if (msg.target !== undefined) {
+      const target = msg.target === m.sid ? undefined : await this.#deps.registry.getMember(m.rid, msg.target);
+      if (!target) {
+        this.#log.info('dropped message to unknown target', { rid: m.rid, type: msg.type, from: m.sid });
+        return;
+      }
+      this.send(target.socketId, msg);
+      return;
+    }
+    await this.#broadcast(m, msg);
+  }
+
+  async #broadcast(
+    from: Membership,
+    msg: ServerToClientMessage | ClientToServerMessage,
+    filter: (member: RoomMember) => boolean = () => true,
+  ): Promise<void> {
+    const json = JSON.stringify(msg);
+    for (const member of await this.#deps.registry.listMembers(from.rid)) {
+      if (member.sid !== from.sid && filter(member)) this.#deps.io.to(member.socketId).emit('message', json);
+    }
+  }
+
+  // ---- message handlers ----------------------------------------------------------------------
+
+  readonly #handlers: Handlers = {
+    joinRoom: (conn, msg) => this.#join(conn, msg),
+    enter: async (conn, msg) => {
+      if (msg.target !== undefined) return this.#route(conn, msg);
+      const m = this.membership(conn, msg);
+      if (!m) return;
+      const self = await this.#deps.registry.getMember(m.rid, m.sid);
+      if (!self) return;
+      // Only members admitted before the sender get its `enter`: they welcome it and it offers.
+      // Two simultaneous joiners therefore never both wait in `welcoming`.
+      await this.#broadcast(m, msg, (o) => o.seq < self.seq && self.autoIntroduce && o.autoIntroduce);
+    },
+    welcome: (conn, msg) => this.#route(conn, msg),
+    offer: (conn, msg) => this.#route(conn, msg),
+    answer: (conn, msg) => this.#route(conn, msg),
+    answerAck: (conn, msg) => this.#route(conn, msg),
+    candidate: (conn, msg) => this.#route(conn, msg),
+    endOfCandidates: (conn, msg) => this.#route(conn, msg),
+    restart: (conn, msg) => this.#route(conn, msg),
+    private: (conn, msg) => this.#route(conn, msg),
+    public: (conn, msg) => this.#route(conn, msg),
+    stream: (conn, msg) => this.#route(conn, msg),
+    muteAudioEvent: (conn, msg) => this.#route(conn, msg),
+    muteVideoEvent: (conn, msg) => this.#route(conn, msg),
+    mediaInfoEvent: (conn, msg) => this.#route(conn, msg),
+    startRTMP: (conn, msg) => this.#route(conn, msg),
+    stopRTMP: (conn, msg) => this.#route(conn, msg),
+    updateUserEvent: async (conn, msg) => {
+      const m = this.membership(conn, msg);
+      if (!m) return;
+      await this.#deps.registry.setUserData(m.rid, m.sid, msg.userData);
+      await this.#broadcast(m, msg);
+    },
+    roomLockEvent: async (conn, msg) => {
+      const m = this.membership(conn, msg);
+      if (!m) return;
+      await this.#deps.registry.setLocked(m.rid, msg.lock);
+      this.#log.info('room lock changed', { rid: m.rid, locked: msg.lock, by: m.sid });
+      await this.#broadcast(m, msg);
+    },
+    bye: async (conn, msg) => {
+      const m = this.membership(conn, msg);
+      if (m) await this.#leave(conn, m, 'bye');
+    },
+    message: (conn, msg) => this.#features.chatMessage(conn, msg, (c, x) => this.#route(c, x)),
+    getStoredMessages: (conn, msg) => this.#features.getStoredMessages(conn, msg),
+    getPeers: (conn, msg) => this.#features.getPeers(conn, msg),
+    introduce: (conn, msg) => this.#features.introduce(conn, msg),
+    group: (conn, msg) => this.#features.group(conn, msg),
+    startRecordingRoom: async (conn, msg) => this.#features.recording(conn, msg),
+    stopRecordingRoom: async (conn, msg) => this.#features.recording(conn, msg),
+  };
+
+  async #handle(conn: Connection, msg: ClientToServerMessage): Promise<void> {
+    const handler = this.#handlers[msg.type] as (c: Connection, m: ClientToServerMessage) => Promise<void>;
+    await handler(conn, msg);
+  }
+
+  // ---- join / leave --------------------------------------------------------------------------
+
+  async #join(conn: Connection, msg: Extract<ClientToServerMessage, { type: 'joinRoom' }>): Promise<void> {
+    const { config, tokens, registry, apps } = this.#deps;
+    const reject = (reason: SystemActionReason, info: string): void => {
+      this.#log.warn('join rejected', { socketId: conn.socket.id, rid: msg.rid, reason });
+      this.#redirect(conn, msg.rid, SystemAction.REJECT, reason, info);
+    };
+    const previous = conn.rooms.get(msg.rid);
+    if (previous) await this.#leave(conn, previous, 'rejoin');
+    if (conn.rooms.size >= config.maxRoomsPerSocket) {
+      return reject(SystemActionReason.SERVER_ERROR, 'Too many rooms on one connection');
+    }
+    const check = tokens.verifyJoin(msg);
+    if (!check.ok) return reject(check.reason, check.info);
+    tokens.consume(msg.userCred ?? '');
+    const { grant } = check;
+    const app = apps.resolve(grant.app);
+    if (!app) return reject(SystemActionReason.KEY_FAILED, 'App Key is not accepted');
+    if (!apps.isOriginAllowed(app, conn.socket.handshake.headers.origin)) {
+      return reject(SystemActionReason.KEY_FAILED, 'Origin not allowed for this App Key');
+    }
+    const sid = randomUUID();
+    const isPrivileged = app.isPrivileged ?? false;
+    const admitted = await registry.admit(
+      grant.rid,
+      grant.app,
+      grant.room,
+      {
+        sid,
+        socketId: conn.socket.id,
+        appKey: grant.app,
+        isPrivileged,
+        autoIntroduce: app.autoIntroduce ?? true,
+        joinedAt: Date.now(),
+      },
+      config.maxMembersPerRoom,
+    );
+    if (!admitted.ok) {
+      return admitted.reason === 'locked'
+        ? reject(SystemActionReason.LOCKED, 'The room is locked')
+        : reject(SystemActionReason.SERVER_ERROR, 'The room is full');
+    }
+    if (conn.closed) {
+      await registry.removeMember(grant.rid, sid);
+      return;
+    }
+    const membership: Membership = {
+      rid: grant.rid,
+      sid,
+      appKey: grant.app,
+      roomName: grant.room,
+      app,
+      sessionId: admitted.room.sessionId,
+      isPrivileged,
+      timers: [],
+    };
+    conn.rooms.set(grant.rid, membership);
+    this.#tieBreaker = Math.max(this.#tieBreaker + 1, Date.now() * 100);
+    this.send(conn.socket.id, {
+      type: 'inRoom',
+      rid: grant.rid,
+      sid,
+      mid: sid,
+      pc_config: { iceServers: this.#iceServers() },
+      tieBreaker: this.#tieBreaker,
+      isPrivileged,
+      autoIntroduce: app.autoIntroduce ?? true,
+    });
+    this.#log.info('peer joined', { rid: grant.rid, appKey: grant.app, room: grant.room, sid });
+    if (grant.scheduled) this.#scheduleClose(conn, membership, Date.parse(grant.start) + grant.len * 3_600_000);
+  }
+
+  #scheduleClose(conn: Connection, m: Membership, endsAt: number): void {
+    const at = (time: number, fn: () => void): void => {
+      const delay = time - Date.now();
+      const timer = setTimeout(
+        () => {
+          m.timers = m.timers.filter((t) => t !== timer);
+          if (time - Date.now() > 0) at(time, fn);
+          else fn();
+        },
+        Math.max(0, Math.min(delay, MAX_TIMER_MS)),
+      );
+      timer.unref();
+      m.timers.push(timer);
+    };
+    const warnAt = endsAt - this.#deps.config.closeWarningMs;
+    if (warnAt > Date.now()) {
+      at(warnAt, () => {
+        if (conn.rooms.get(m.rid) !== m) return;
+        this.#redirect(conn, m.rid, SystemAction.WARNING, SystemActionReason.TO_CLOSE, 'The room is about to close');
+      });
+    }
+    at(endsAt, () => {
+      if (conn.rooms.get(m.rid) !== m) return;
+      this.#redirect(conn, m.rid, SystemAction.REJECT, SystemActionReason.ROOM_CLOSE, 'The room has closed');
+      this.#enqueue(conn, () => this.#leave(conn, m, 'roomclose'));
+    });
+  }
+
+  async #leave(conn: Connection, m: Membership, why: string): Promise<void> {
+    if (conn.rooms.get(m.rid) !== m) return;
+    conn.rooms.delete(m.rid);
+    for (const t of m.timers) clearTimeout(t);
+    m.timers = [];
+    const removed = await this.#deps.registry.removeMember(m.rid, m.sid);
+    this.#log.info('peer left', { rid: m.rid, sid: m.sid, why });
+    if (removed && !this.#shuttingDown) await this.#broadcast(m, { type: 'bye', rid: m.rid, mid: m.sid });
+  }
+
+  async #leaveAll(conn: Connection): Promise<void> {
+    for (const m of [...conn.rooms.values()]) await this.#leave(conn, m, 'disconnect');
+  }
+
+  #iceServers(): IceServerEntry[] {
+    const { iceServers, turn } = this.#deps.config;
+    const entries: IceServerEntry[] = [];
+    const add = (url: string, username?: string, credential?: string): void => {
+      // 2.x reads the singular `url`, with the TURN username inside it: turn:user@host.
+      const legacy = username && /^turns?:/.test(url) ? url.replace(/^(turns?):/, `$1:${username}@`) : url;
+      entries.push({ url: legacy, urls: url, ...(username ? { username } : {}), ...(credential ? { credential } : {}) });
+    };
+    for (const server of iceServers) {
+      for (const url of Array.isArray(server.urls) ? server.urls : [server.urls]) {
+        add(url, server.username, server.credential);
+      }
+    }
+    if (turn) {
+      const { username, credential } = turnRestCredentials(turn.secret, turn.ttlSeconds ?? 86_400, Date.now());
+      for (const url of turn.urls) add(url, username, credential);
+    }
+    return entries;
+  }
+
+  // ---- shutdown ------------------------------------------------------------------------------
+
+  /** Tells every member its room closes, then disconnects everybody. */
+  async shutdown(): Promise<void> {
+    this.#shuttingDown = true;
+    const connections = [...this.#connections];
+    for (const conn of connections) {
+      for (const m of conn.rooms.values()) {
+        this.#redirect(conn, m.rid, SystemAction.REJECT, SystemActionReason.ROOM_CLOSE, 'The server is shutting down');
+      }
+      conn.socket.disconnect(true);
+    }
+    await Promise.all(connections.map((c) => c.queue));
+  }
+}

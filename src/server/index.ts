@@ -1,0 +1,146 @@
+/**
+ * Skylink room and signaling server (Node only): REST auth endpoint, socket.io v4 signaling
+ * (also speaking the socket.io v2 protocol of original Skylink 2.x clients), stored messages,
+ * static files.
+ *
+ * @example
+ * ```ts
+ * import { createSkylinkServer } from 'skylink-sdk/server';
+ * const server = await createSkylinkServer({ dev: true, port: 8018 });
+ * console.log(server.url); // roomServer for the SDK: '//127.0.0.1:8018'
+ * await server.close();
+ * ```
+ */
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo, Socket as NetSocket } from 'node:net';
+import { Server } from 'socket.io';
+import type { ClientToServerEvents, ServerToClientEvents } from '../signaling/protocol';
+import { AppDirectory } from './apps';
+import { TokenService } from './auth';
+import { resolveServerConfig, type SkylinkServerConfig } from './config';
+import { createHttpHandler } from './rest';
+import { MemoryRoomRegistry } from './RoomRegistry';
+import { createServerLogger } from './serverLogger';
+import { SignalingServer } from './SignalingServer';
+import { StaticFiles } from './staticFiles';
+import { JsonlMessageStore } from './stores/JsonlMessageStore';
+import { MemoryMessageStore, type MessageStore } from './stores/MessageStore';
+
+export type {
+  FloodControlConfig,
+  IceServerConfig,
+  SkylinkAppConfig,
+  SkylinkServerConfig,
+  StorageConfig,
+  TurnSecretConfig,
+} from './config';
+export { ConfigError, configFromEnv, loadConfigFile } from './config';
+export type { ServerLogEntry, ServerLogLevel, ServerLogSink } from './serverLogger';
+export type { MessageQuery, MessageStore, StoredMessageRecord } from './stores/MessageStore';
+export { MemoryMessageStore } from './stores/MessageStore';
+export { JsonlMessageStore } from './stores/JsonlMessageStore';
+export { computeSkylinkCredentials } from './auth';
+
+export interface SkylinkServer {
+  /** Base URL, e.g. `http://127.0.0.1:8018`. */
+  url: string;
+  port: number;
+  host: string;
+  /** The underlying HTTP server (socket.io is attached to it). */
+  httpServer: HttpServer;
+  /** Graceful shutdown: members get `redirect roomclose`, sockets close, the store is flushed. */
+  close(): Promise<void>;
+}
+
+function createStore(config: ReturnType<typeof resolveServerConfig>, log: ReturnType<typeof createServerLogger>): MessageStore {
+  if (config.messageStore) return config.messageStore;
+  const { storage } = config;
+  const limits = { maxPerRoom: storage.maxPerRoom, maxAgeMs: storage.maxAgeMs };
+  if (storage.kind === 'file' && storage.path) {
+    return new JsonlMessageStore({
+      path: storage.path,
+      ...limits,
+      onCorruptLines: (count) => log.warn('skipped corrupt lines in the message store', { count }),
+    });
+  }
+  return new MemoryMessageStore(limits);
+}
+
+/** Starts a server; resolves once it listens. */
+export async function createSkylinkServer(options: SkylinkServerConfig = {}): Promise<SkylinkServer> {
+  const config = resolveServerConfig(options);
+  const log = createServerLogger({ level: config.logLevel, sink: config.logSink });
+  if (config.dev) {
+    log.warn('DEV MODE: any App Key is accepted without a secret. Do not expose this server.', { dev: true });
+  }
+  const store = createStore(config, log);
+  await store.open();
+  const registry = new MemoryRoomRegistry(config.tokenTtlMs);
+  const tokens = new TokenService(config.tokenSecret, config.tokenTtlMs);
+  const apps = new AppDirectory(config.apps, config.dev);
+
+  const httpServer = createServer();
+  const sockets = new Set<NetSocket>();
+  httpServer.on('connection', (s: NetSocket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  httpServer.on('clientError', (_err, socket) => socket.destroy());
+
+  const io = new Server<ClientToServerEvents, ServerToClientEvents>(httpServer, {
+    path: config.socketPath,
+    allowEIO3: true,
+    serveClient: false,
+    cors: { origin: true },
+    maxHttpBufferSize: Math.max(1024 * 1024, 2 * config.maxMessageLength),
+  });
+  const signaling = new SignalingServer({ io, config, apps, tokens, registry, store, log });
+  let port = config.port;
+  httpServer.on('request', (() => {
+    const handler = createHttpHandler({
+      config,
+      apps,
+      tokens,
+      registry,
+      staticFiles: new StaticFiles(config.staticMounts),
+      log,
+      port: () => port,
+      health: async () => ({ ...(await registry.counts()), connections: signaling.connectionCount }),
+    });
+    // engine.io answers its own path; everything else is ours.
+    return (req: Parameters<typeof handler>[0], res: Parameters<typeof handler>[1]) => {
+      if (!req.url?.startsWith(`${config.socketPath}/`)) handler(req, res);
+    };
+  })());
+
+  await new Promise<void>((resolvePromise, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, config.host, () => {
+      httpServer.off('error', reject);
+      resolvePromise();
+    });
+  });
+  port = (httpServer.address() as AddressInfo).port;
+  const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `http://${hostForUrl}:${port}`;
+  log.info('skylink server listening', { url, socketPath: config.socketPath, dev: config.dev });
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      log.info('skylink server shutting down');
+      await signaling.shutdown();
+      // io.close() also closes the HTTP server; sockets still open after a grace period are cut.
+      const closed = new Promise<void>((r) => io.close(() => r()));
+      httpServer.closeIdleConnections();
+      const force = setTimeout(() => sockets.forEach((s) => s.destroy()), 1000);
+      force.unref();
+      await closed;
+      clearTimeout(force);
+      await store.close();
+      log.info('skylink server stopped');
+    })();
+    return closing;
+  };
+  return { url, port, host: config.host, httpServer, close };
+}

@@ -1,0 +1,170 @@
+/**
+ * Server-side room features on top of plain routing: persistent chat messages, privileged
+ * `getPeers` / `introduce`, legacy `group` bundles, and recording requests (no recorder here).
+ */
+import { parseClientMessage } from '../signaling/guards';
+import type {
+  ChatMessage,
+  ClientToServerMessage,
+  GetPeersMessage,
+  GetStoredMessagesMessage,
+  GroupMessage,
+  IntroduceMessage,
+  ServerToClientMessage,
+  StartRecordingRoomMessage,
+  StopRecordingRoomMessage,
+  StoredMessageItem,
+} from '../signaling/protocol';
+import type { AppDirectory } from './apps';
+import type { ResolvedServerConfig } from './config';
+import type { RoomRegistry } from './RoomRegistry';
+import type { ServerLogger } from './serverLogger';
+import type { Connection, Membership } from './connection';
+import type { MessageStore } from './stores/MessageStore';
+
+export interface RoomFeaturesDeps {
+  config: ResolvedServerConfig;
+  apps: AppDirectory;
+  registry: RoomRegistry;
+  store: MessageStore;
+  log: ServerLogger;
+  send(socketId: string, msg: ServerToClientMessage): void;
+  membership(conn: Connection, msg: { type: string; rid?: string; mid?: string }): Membership | undefined;
+  handle(conn: Connection, msg: ClientToServerMessage): Promise<void>;
+}
+
+/** Max JSON size of one persisted message. */
+export const MAX_STORED_MESSAGE_SIZE = 16 * 1024;
+
+export class RoomFeatures {
+  constructor(private readonly deps: RoomFeaturesDeps) {}
+
+  /** Relays/broadcasts a chat message and persists it when asked and allowed. */
+  async chatMessage(
+    conn: Connection,
+    msg: ChatMessage,
+    route: (conn: Connection, msg: ChatMessage) => Promise<void>,
+  ): Promise<void> {
+    const m = this.deps.membership(conn, msg);
+    if (!m) return;
+    await route(conn, msg);
+    // Only public, encrypted messages with isPersistent === true (2.x may send a string there).
+    if (msg.isPersistent !== true || msg.target !== undefined) return;
+    if (!m.app.hasPersistentMessage) {
+      this.deps.log.info('persistent message refused: app has no persistence', { rid: m.rid });
+      return;
+    }
+    if (typeof msg.data !== 'string' || !msg.secretId) {
+      this.deps.log.warn('persistent message refused: not encrypted', { rid: m.rid, sid: m.sid });
+      return;
+    }
+    const record = {
+      data: msg.data,
+      secretId: msg.secretId,
+      mid: m.sid,
+      ...(msg.peerSessionId ? { peerSessionId: msg.peerSessionId } : {}),
+      ...(msg.msgId ? { msgId: msg.msgId } : {}),
+      timeStamp: Date.now(),
+      roomSessionId: m.sessionId,
+    };
+    if (JSON.stringify(record).length > MAX_STORED_MESSAGE_SIZE) {
+      this.deps.log.warn('persistent message refused: too large', { rid: m.rid, sid: m.sid });
+      return;
+    }
+    try {
+      await this.deps.store.append(m.rid, record);
+    } catch (err) {
+      this.deps.log.error('storing message failed', { rid: m.rid, err: err as Error });
+    }
+  }
+
+  async getStoredMessages(conn: Connection, msg: GetStoredMessagesMessage): Promise<void> {
+    const m = this.deps.membership(conn, msg);
+    if (!m) return;
+    let items: StoredMessageItem[] = [];
+    if (m.app.hasPersistentMessage) {
+      try {
+        const records = await this.deps.store.list(m.rid, { roomSessionId: msg.roomSessionId || undefined });
+        items = records.map(({ roomSessionId: _session, ...item }) => item);
+      } catch (err) {
+        this.deps.log.error('reading stored messages failed', { rid: m.rid, err: err as Error });
+      }
+    }
+    this.deps.send(conn.socket.id, { type: 'storedMessages', rid: m.rid, mid: m.sid, data: JSON.stringify(items) });
+  }
+
+  /** The membership a privileged request acts through (0.6.x sends no `rid`). */
+  #privileged(conn: Connection, msg: { type: string; rid?: string }): Membership | undefined {
+    const m =
+      msg.rid !== undefined
+        ? this.deps.membership(conn, msg)
+        : [...conn.rooms.values()].find((r) => r.isPrivileged);
+    if (!m) return undefined;
+    if (!m.isPrivileged) {
+      this.deps.log.warn('privileged request from a non-privileged key dropped', {
+        type: msg.type,
+        rid: m.rid,
+        appKey: m.appKey,
+      });
+      return undefined;
+    }
+    return m;
+  }
+
+  async getPeers(conn: Connection, msg: GetPeersMessage): Promise<void> {
+    const m = this.#privileged(conn, msg);
+    if (!m) return;
+    const result: Record<string, string[]> = {};
+    for (const { room, members } of await this.deps.registry.listRooms(this.deps.apps.spaceOf(m.appKey))) {
+      const peers = members.filter((p) => msg.showAll === true || !p.isPrivileged).map((p) => p.sid);
+      result[room.roomName] = [...(result[room.roomName] ?? []), ...peers];
+    }
+    this.deps.send(conn.socket.id, { type: 'peerList', rid: m.rid, result });
+  }
+
+  async introduce(conn: Connection, msg: IntroduceMessage): Promise<void> {
+    const m = this.#privileged(conn, msg);
+    if (!m) return;
+    const { sendingPeerId, receivingPeerId } = msg;
+    for (const { room, members } of await this.deps.registry.listRooms(this.deps.apps.spaceOf(m.appKey))) {
+      const sender = members.find((p) => p.sid === sendingPeerId);
+      if (sender && members.some((p) => p.sid === receivingPeerId) && sendingPeerId !== receivingPeerId) {
+        this.deps.send(sender.socketId, { type: 'approach', rid: room.rid, target: receivingPeerId });
+        return;
+      }
+    }
+    // Only 0.6.x sends `introduce`, and it understands `introduceError` (2.x would throw on it).
+    this.deps.send(conn.socket.id, {
+      type: 'introduceError',
+      rid: m.rid,
+      reason: 'Both peers must be in the same room of this app space',
+      sendingPeerId,
+      receivingPeerId,
+    });
+  }
+
+  /** Legacy 0.6.x bundle: each element is handled like a message of its own. */
+  async group(conn: Connection, msg: GroupMessage): Promise<void> {
+    const m = this.deps.membership(conn, msg);
+    if (!m) return;
+    for (const item of msg.lists) {
+      const parsed = parseClientMessage(item, { maxMessageLength: this.deps.config.maxMessageLength });
+      if (!parsed.ok || parsed.message.type === 'group' || parsed.message.type === 'joinRoom') {
+        this.deps.log.warn('dropped invalid group element', { rid: m.rid, sid: m.sid });
+        continue;
+      }
+      const inner = parsed.message as { rid?: string; mid?: string };
+      if (inner.rid !== m.rid || (inner.mid !== undefined && inner.mid !== m.sid)) {
+        this.deps.log.warn('dropped group element for another room or sender', { rid: m.rid, sid: m.sid });
+        continue;
+      }
+      await this.deps.handle(conn, parsed.message);
+    }
+  }
+
+  /** Recording needs an MCU / recorder, which this server does not provide. */
+  recording(conn: Connection, msg: StartRecordingRoomMessage | StopRecordingRoomMessage): void {
+    const m = this.deps.membership(conn, msg);
+    if (m) this.deps.log.info('recording request ignored: no recorder', { rid: m.rid, type: msg.type });
+  }
+}
