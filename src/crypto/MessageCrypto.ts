@@ -24,6 +24,7 @@ import {
   type AeadContext,
   type WebCryptoLike,
 } from './aeadCipher';
+import type { SkylinkMessage } from '../types/messaging';
 import { compatDecrypt, compatEncrypt } from './compatCipher';
 
 /** How outgoing messages of a room are encrypted (when a secret is selected). */
@@ -37,8 +38,8 @@ export const EncryptionMode = Object.freeze({
 } as const);
 export type EncryptionMode = (typeof EncryptionMode)[keyof typeof EncryptionMode];
 
-/** How a received message was protected. */
-export type EncryptionKind = 'none' | 'compat' | 'authenticated';
+/** How a received message was protected (the public `SkylinkMessage.encryption`). */
+export type EncryptionKind = NonNullable<SkylinkMessage['encryption']>;
 
 /** Material for ENCRYPT_SECRETS_UPDATED. Contains secrets: never log it. */
 export interface EncryptSecretsUpdate {

@@ -15,7 +15,8 @@ import { DEFAULT_GUARD_LIMITS } from '../signaling/guards';
 import type { ChatMessage, PrivateMessage, PublicMessage } from '../signaling/protocol';
 import { generateUUID } from '../uuid';
 import type { SendMessageRequest } from './messageArgs';
-import type { IncomingMessageParts, ReceivedMessage } from './types';
+import type { SkylinkMessage } from '../types/messaging';
+import type { IncomingMessageParts } from './types';
 
 /** What the room knows when one of its users calls `sendMessage`. */
 export interface ChatSendContext {
@@ -84,7 +85,7 @@ export async function prepareChatMessages(ctx: ChatSendContext, request: SendMes
     roomSessionId: ctx.roomSessionId,
     peerSessionId: request.peerSessionId,
   };
-  let protection: Pick<ReceivedMessage, 'secretId' | 'encryption'> = { encryption: 'none' };
+  let protection: Pick<SkylinkMessage, 'secretId' | 'encryption'> = { encryption: 'none' };
   const build = async (target: string | undefined): Promise<ChatMessage> => {
     const encrypted = await crypto.encryptContent(roomKey, request.message, {
       senderId: ctx.selfId,
@@ -112,7 +113,7 @@ export async function prepareChatMessages(ctx: ChatSendContext, request: SendMes
       );
     }
   }
-  const echoMessage: ReceivedMessage = {
+  const echoMessage: SkylinkMessage = {
     targetPeerId: isPrivate ? request.targetPeerId : null,
     content: request.message,
     senderPeerId: request.peerSessionId || ctx.selfId,
@@ -137,7 +138,7 @@ export async function parseIncomingChat(
   const target = 'target' in msg ? msg.target : undefined;
   const peerSessionId = msg.type === 'message' ? (msg.peerSessionId ?? '') : '';
   const secretId = msg.type === 'message' ? msg.secretId : undefined;
-  const message: ReceivedMessage = {
+  const message: SkylinkMessage = {
     targetPeerId: ctx.selfId,
     content: null,
     senderPeerId: peerSessionId || msg.mid,

@@ -9,7 +9,8 @@ import type { P2PMessage } from '../data/dataProtocol';
 import { SkylinkError, SkylinkErrorCode } from '../errors';
 import { utf8ByteLength } from '../crypto/encoding';
 import type { SendP2PMessageRequest, TargetPeerIdArg } from './messageArgs';
-import type { IncomingMessageParts, ReceivedMessage } from './types';
+import type { SkylinkMessage } from '../types/messaging';
+import type { IncomingMessageParts } from './types';
 
 /**
  * Default largest `MESSAGE` frame, in UTF-8 bytes: Chrome's SCTP `maxMessageSize` (256 KiB). Pass the
@@ -107,7 +108,7 @@ export function planP2PDelivery(
 export function parseP2PMessage(frame: P2PMessage, channelPeerId: string): IncomingMessageParts {
   const claimed = typeof frame.sender === 'string' && frame.sender !== '' ? frame.sender : channelPeerId;
   const senderPeerId = channelPeerId === MCU_PEER_ID ? claimed : channelPeerId;
-  const message: ReceivedMessage = {
+  const message: SkylinkMessage = {
     targetPeerId: frame.target ?? null,
     content: frame.data,
     senderPeerId,
@@ -139,7 +140,7 @@ function selfEcho(selfId: string, request: SendP2PMessageRequest, recipients: st
   if (request.targets !== null) {
     targetPeerId = typeof request.targetPeerId === 'string' ? recipients[0] ?? null : recipients;
   }
-  const message: ReceivedMessage = {
+  const message: SkylinkMessage = {
     targetPeerId,
     content: request.message,
     senderPeerId: selfId,

@@ -8,7 +8,8 @@
 import type { MessageCrypto } from '../crypto/MessageCrypto';
 import { SkylinkError, SkylinkErrorCode } from '../errors';
 import type { GetStoredMessagesMessage, StoredMessageItem, StoredMessagesMessage } from '../signaling/protocol';
-import type { ReceivedStoredMessage, StoredMessagesParts } from './types';
+import type { StoredMessage } from '../types/messaging';
+import type { StoredMessagesParts } from './types';
 
 /**
  * `getStoredMessages` request (2.x: `target` = our own id; `roomSessionId` `''` = the current session).
@@ -48,9 +49,9 @@ export async function decodeStoredMessages(
       context: { senderId: item.mid, peerSessionId: item.peerSessionId ?? '', targetId: '' },
     })),
   );
-  const storedMessages = ordered.map((item, i): ReceivedStoredMessage => {
+  const storedMessages = ordered.map((item, i): StoredMessage => {
     const result = results[i];
-    const stored: ReceivedStoredMessage = {
+    const stored: StoredMessage = {
       targetPeerId: msg.mid,
       senderPeerId: item.peerSessionId || item.mid,
       content: result?.ok ? result.content : null,
