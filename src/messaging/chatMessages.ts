@@ -18,6 +18,12 @@ import type { SendMessageRequest } from './messageArgs';
 import type { SkylinkMessage } from '../types/messaging';
 import type { IncomingMessageParts } from './types';
 
+/**
+ * Default largest encrypted `data` of a persistent message, in characters: the project's server refuses
+ * to store records over 16 KiB (src/server), and the rest of a record (ids, stamps) takes at most ~1.5 KiB.
+ */
+export const DEFAULT_MAX_PERSISTENT_DATA_LENGTH = 14 * 1024;
+
 /** What the room knows when one of its users calls `sendMessage`. */
 export interface ChatSendContext {
   crypto: MessageCrypto;
@@ -35,6 +41,8 @@ export interface ChatSendContext {
   roomName?: string;
   /** Largest serialised wire message, in UTF-16 code units as the server's guard counts. Default: the guard's limit. */
   maxMessageLength?: number;
+  /** Largest `data` of a persistent message (see {@link DEFAULT_MAX_PERSISTENT_DATA_LENGTH}). */
+  maxPersistentDataLength?: number;
   newMessageId?: () => string;
   now?: () => Date;
 }
@@ -102,15 +110,20 @@ export async function prepareChatMessages(ctx: ChatSendContext, request: SendMes
     return wire;
   };
   const messages = await Promise.all(isPrivate ? recipients.map((id) => build(id)) : [build(undefined)]);
+  const tooLarge = (what: string, length: number, limit: number): SkylinkError =>
+    new SkylinkError(
+      SkylinkErrorCode.MESSAGE_TOO_LARGE,
+      `sendMessage: message too large ${what} (${length} > ${limit} characters once encoded)`,
+      errorContext,
+    );
   const limit = ctx.maxMessageLength ?? DEFAULT_GUARD_LIMITS.maxMessageLength;
+  const persistentLimit = ctx.maxPersistentDataLength ?? DEFAULT_MAX_PERSISTENT_DATA_LENGTH;
   for (const wire of messages) {
     const length = JSON.stringify(wire).length;
-    if (length > limit) {
-      throw new SkylinkError(
-        SkylinkErrorCode.MESSAGE_TOO_LARGE,
-        `sendMessage: message too large (${length} > ${limit} characters once encoded)`,
-        errorContext,
-      );
+    if (length > limit) throw tooLarge('to send', length, limit);
+    const dataLength = String(wire.data).length;
+    if (isPersistent && dataLength > persistentLimit) {
+      throw tooLarge('to be persisted (turn persistence off to send it unstored)', dataLength, persistentLimit);
     }
   }
   const echoMessage: SkylinkMessage = {

@@ -118,6 +118,23 @@ describe('prepareChatMessages (sendMessage wire format)', () => {
     });
     await expect(prepareChatMessages(ctx, parseSendMessageArgs('x'.repeat(20)))).resolves.toBeDefined();
   });
+
+  it('rejects a persistent message the server would refuse to store', async () => {
+    const crypto = new MessageCrypto();
+    crypto.initRoom(ROOM_KEY, { hasPersistentMessage: true });
+    crypto.setEncryptSecret(ROOM_KEY, 'shared', 's1');
+    crypto.setSelectedSecret(ROOM_KEY, 's1');
+    const ctx = { ...sender(crypto), maxPersistentDataLength: 100 };
+    await expect(prepareChatMessages(ctx, parseSendMessageArgs('x'.repeat(80)))).rejects.toMatchObject({
+      code: SkylinkErrorCode.MESSAGE_TOO_LARGE,
+      message: expect.stringContaining('to be persisted') as string,
+    });
+    await expect(prepareChatMessages(ctx, parseSendMessageArgs('x'.repeat(40)))).resolves.toMatchObject({
+      isPersistent: true,
+    });
+    // the same text privately is not persisted, so not limited
+    await expect(prepareChatMessages(ctx, parseSendMessageArgs('x'.repeat(80), 'B'))).resolves.toBeDefined();
+  });
 });
 
 describe('parseIncomingChat (ON_INCOMING_MESSAGE material)', () => {
