@@ -98,6 +98,8 @@ export class DataTransferEngine {
   private readonly fastEnabled: boolean;
   private readonly agent: AgentInfo;
   private lastStamp = 0;
+  private readonly reports: Array<() => void> = [];
+  private reporting = false;
 
   constructor(private readonly options: DataTransferEngineOptions) {
     this.log = options.logger ?? createLogger('DataTransfer');
@@ -314,15 +316,20 @@ export class DataTransferEngine {
       sendMain: (text) => !!entry.main && entry.main.readyState === 'open' && this.trySend(entry.main, text),
       openChannel: async (label) => this.options.openChannel(roomKey, peerId, label),
       emitState: (transfer, state, error) => this.emitState(roomKey, transfer, state, error),
-      emitRequest: (transfer, isSelf) =>
-        this.options.onIncomingDataRequest?.(roomKey, {
+      batch: (fn) => this.batch(fn),
+      emitRequest: (transfer, isSelf) => {
+        const detail = {
           transferId: transfer.transferId,
           peerId: isSelf ? (this.options.getSelfId(roomKey) ?? '') : peerId,
           transferInfo: transfer.info(),
           isSelf,
-        }),
-      emitData: (transfer, data, isSelf) =>
-        this.options.onIncomingData?.(roomKey, { data, transferId: transfer.transferId, peerId, transferInfo: transfer.info(), isSelf }),
+        };
+        this.report(() => this.options.onIncomingDataRequest?.(roomKey, detail));
+      },
+      emitData: (transfer, data, isSelf) => {
+        const detail = { data, transferId: transfer.transferId, peerId, transferInfo: transfer.info(), isSelf };
+        this.report(() => this.options.onIncomingData?.(roomKey, detail));
+      },
       modeKnown: (transfer, fast) => {
         if (!fast) return;
         entry.fastPeer = true;
@@ -345,7 +352,47 @@ export class DataTransferEngine {
     const detail: TransferStateReport = { state, transferId: transfer.transferId, peerId: transfer.peerId, transferInfo: transfer.info() };
     if (error !== undefined) detail.error = { message: error, transferType: transfer.direction };
     if (state === DATA_TRANSFER_STATE.ERROR) this.log.warn('Data transfer failed', { roomKey, transferId: transfer.transferId, error });
-    this.options.onTransferState(roomKey, detail);
+    this.report(() => this.options.onTransferState(roomKey, detail));
+  }
+
+  /**
+   * Calls an owner callback. A callback that re-enters the engine (an app answering a request from its
+   * UPLOAD_REQUEST listener) has its own reports queued until the current one returned, so every
+   * listener sees the states in order. A throwing callback is logged and does not break the transfer.
+   */
+  private report(call: () => void): void {
+    this.reports.push(call);
+    if (!this.reporting) this.drainReports();
+  }
+
+  /** Runs `fn` with its reports held until it returned (several reports that belong together). */
+  private batch(fn: () => void): void {
+    if (this.reporting) {
+      fn();
+      return;
+    }
+    this.reporting = true;
+    try {
+      fn();
+    } finally {
+      this.reporting = false;
+    }
+    this.drainReports();
+  }
+
+  private drainReports(): void {
+    this.reporting = true;
+    try {
+      for (let next = this.reports.shift(); next; next = this.reports.shift()) {
+        try {
+          next();
+        } catch (error) {
+          this.log.error('Data transfer callback threw', { error });
+        }
+      }
+    } finally {
+      this.reporting = false;
+    }
   }
 
   private trySend(channel: DataChannelLike, text: string): boolean {

@@ -56,8 +56,10 @@ export class IncomingTransfer extends Transfer {
 
   /** Reports the request (ON_INCOMING_DATA_REQUEST + UPLOAD_REQUEST); the app must `respond()`. */
   announce(): void {
-    this.host.emitRequest(this, false);
-    this.host.emitState(this, DATA_TRANSFER_STATE.UPLOAD_REQUEST);
+    this.host.batch(() => {
+      this.host.emitRequest(this, false);
+      this.host.emitState(this, DATA_TRANSFER_STATE.UPLOAD_REQUEST);
+    });
   }
 
   /** `true` while the dedicated channel of an accepted fast transfer is awaited. */
@@ -214,8 +216,10 @@ export class IncomingTransfer extends Transfer {
   private complete(closeChannel: 'now' | 'grace'): void {
     const blob = (this.assembler as SegmentAssembler).toBlob(this.meta.mimeType);
     this.completedData = blob;
-    this.finish(DATA_TRANSFER_STATE.DOWNLOAD_COMPLETED, undefined, closeChannel);
-    this.host.emitData(this, blob, false);
+    this.host.batch(() => {
+      this.finish(DATA_TRANSFER_STATE.DOWNLOAD_COMPLETED, undefined, closeChannel);
+      this.host.emitData(this, blob, false);
+    });
   }
 }
 

@@ -90,9 +90,11 @@ export class OutgoingTransfer extends Transfer {
       return;
     }
     this.announced = true;
-    this.host.emitRequest(this, true);
-    this.host.emitState(this, DATA_TRANSFER_STATE.USER_UPLOAD_REQUEST);
     this.armTimer();
+    this.host.batch(() => {
+      this.host.emitRequest(this, true);
+      this.host.emitState(this, DATA_TRANSFER_STATE.USER_UPLOAD_REQUEST);
+    });
   }
 
   /** ACK from the main channel (the answer, and every 2.x step). */
@@ -137,8 +139,10 @@ export class OutgoingTransfer extends Transfer {
 
   private complete(): void {
     this.completedData = this.blob;
-    this.finish(DATA_TRANSFER_STATE.UPLOAD_COMPLETED, undefined, 'now');
-    this.host.emitData(this, this.blob, true);
+    this.host.batch(() => {
+      this.finish(DATA_TRANSFER_STATE.UPLOAD_COMPLETED, undefined, 'now');
+      this.host.emitData(this, this.blob, true);
+    });
   }
 
   // ---- 2.x mode --------------------------------------------------------------------------------

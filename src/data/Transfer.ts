@@ -43,6 +43,8 @@ export interface TransferHost {
   emitState(transfer: Transfer, state: DataTransferState, error?: Error | string): void;
   emitRequest(transfer: Transfer, isSelf: boolean): void;
   emitData(transfer: Transfer, data: Blob, isSelf: boolean): void;
+  /** Holds the reports made by `fn` until it returns, so an app reacting to one sees them all in order. */
+  batch(fn: () => void): void;
   /** The peer answered in fast (`true`) or 2.x (`false`) mode. */
   modeKnown(transfer: Transfer, fast: boolean): void;
   /** Called once, after the terminal state was reported. */

@@ -14,8 +14,8 @@ export interface DataChannelLike {
   send(data: string): void;
   send(data: ArrayBuffer): void;
   close(): void;
-  addEventListener(type: string, listener: (event: never) => void): void;
-  removeEventListener(type: string, listener: (event: never) => void): void;
+  addEventListener(type: string, listener: EventListener): void;
+  removeEventListener(type: string, listener: EventListener): void;
 }
 
 /** Event shape the engine reads from `message` events. */
@@ -27,9 +27,11 @@ type Listener = (event: never) => void;
 
 /** Adds listeners and returns one function that removes them all. */
 export function listen(channel: DataChannelLike, handlers: Record<string, Listener>): () => void {
-  for (const [type, fn] of Object.entries(handlers)) channel.addEventListener(type, fn);
+  // The handlers read only what they declare (`data` of message events), hence the cast.
+  const entries = Object.entries(handlers) as Array<[string, EventListener]>;
+  for (const [type, fn] of entries) channel.addEventListener(type, fn);
   return () => {
-    for (const [type, fn] of Object.entries(handlers)) channel.removeEventListener(type, fn);
+    for (const [type, fn] of entries) channel.removeEventListener(type, fn);
   };
 }
 
@@ -70,7 +72,7 @@ export function waitForBufferedAmountLow(channel: DataChannelLike, threshold: nu
     let timer: ReturnType<typeof setTimeout> | undefined;
     const finish = (): void => {
       if (timer !== undefined) clearTimeout(timer);
-      channel.removeEventListener('bufferedamountlow', check);
+      channel.removeEventListener('bufferedamountlow', check as EventListener);
       signal.removeEventListener('abort', finish);
       resolve();
     };
@@ -84,7 +86,7 @@ export function waitForBufferedAmountLow(channel: DataChannelLike, threshold: nu
     } catch {
       // Read-only in some fakes; the poll still works.
     }
-    channel.addEventListener('bufferedamountlow', check);
+    channel.addEventListener('bufferedamountlow', check as EventListener);
     signal.addEventListener('abort', finish);
     timer = setTimeout(check, BUFFER_POLL_MS);
   });

@@ -8,9 +8,19 @@ import { DataTransferEngine, type DataTransferEngineOptions, type TransferStateR
 import type { IncomingDataReport, IncomingDataRequestReport } from '../../../src/data/DataTransferEngine';
 import type { P2PMessage } from '../../../src/data/dataProtocol';
 import type { DigestFn } from '../../../src/data/SegmentHasher';
+import type { Logger } from '../../../src/logger';
 import { channelPair, type FakeChannel, type FakeChannelOptions } from './fakeChannel';
 
 export const nodeDigest: DigestFn = (data) => webcrypto.subtle.digest('SHA-256', data);
+
+/** Logger that records instead of printing (warnings are expected in failure tests). */
+export function quietLogger(lines: string[] = []): Logger {
+  const log = (message: string): void => {
+    lines.push(message);
+  };
+  const logger: Logger = { trace: log, debug: log, info: log, warn: log, error: log, child: () => logger };
+  return logger;
+}
 
 export interface Recorded {
   states: Array<TransferStateReport & { roomKey: string }>;
@@ -21,6 +31,7 @@ export interface Recorded {
 
 export class Side {
   readonly rec: Recorded = { states: [], requests: [], data: [], messages: [] };
+  readonly logs: string[] = [];
   engine!: DataTransferEngine;
   other!: Side;
   /** Channels opened by this side's engine (fast mode), near end first. */
@@ -107,6 +118,7 @@ export function enginePair(options: PairOptions = {}): { alice: Side; bob: Side;
         side.notify();
       },
       digest: nodeDigest,
+      logger: quietLogger(side.logs),
       ...extra,
     });
   alice.engine = make(alice, options.alice);

@@ -90,7 +90,7 @@ export class FakeChannel implements DataChannelLike {
     this.emit('close', {});
   }
 
-  addEventListener(type: string, listener: (event: never) => void): void {
+  addEventListener(type: string, listener: EventListener): void {
     let set = this.listeners.get(type);
     if (!set) {
       set = new Set();
@@ -99,7 +99,7 @@ export class FakeChannel implements DataChannelLike {
     set.add(listener as Listener);
   }
 
-  removeEventListener(type: string, listener: (event: never) => void): void {
+  removeEventListener(type: string, listener: EventListener): void {
     this.listeners.get(type)?.delete(listener as Listener);
   }
 
