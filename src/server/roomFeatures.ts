@@ -39,7 +39,10 @@ export const MAX_STORED_MESSAGE_SIZE = 16 * 1024;
 export class RoomFeatures {
   constructor(private readonly deps: RoomFeaturesDeps) {}
 
-  /** Relays/broadcasts a chat message and persists it when asked and allowed. */
+  /**
+   * Relays/broadcasts a chat message; persists it first when asked and allowed, so that whoever
+   * receives it can already read it back with `getStoredMessages`.
+   */
   async chatMessage(
     conn: Connection,
     msg: ChatMessage,
@@ -47,9 +50,12 @@ export class RoomFeatures {
   ): Promise<void> {
     const m = this.deps.membership(conn, msg);
     if (!m) return;
-    await route(conn, msg);
     // Only public, encrypted messages with isPersistent === true (2.x may send a string there).
-    if (msg.isPersistent !== true || msg.target !== undefined) return;
+    if (msg.isPersistent === true && msg.target === undefined) await this.#persist(m, msg);
+    await route(conn, msg);
+  }
+
+  async #persist(m: Membership, msg: ChatMessage): Promise<void> {
     if (!m.app.hasPersistentMessage) {
       this.deps.log.info('persistent message refused: app has no persistence', { rid: m.rid });
       return;
