@@ -44,6 +44,12 @@ export class FakeMediaStream extends EventTarget {
     if (i >= 0) this.tracks.splice(i, 1);
   }
 
+  /** What a browser does when renegotiation removes a remote track: remove it and fire `removetrack`. */
+  remoteRemoveTrack(track: MediaStreamTrack): void {
+    this.removeTrack(track);
+    this.dispatchEvent(Object.assign(new Event('removetrack'), { track }));
+  }
+
   clone(): MediaStream {
     return new FakeMediaStream(
       this.tracks.map((t) => (t as unknown as FakeMediaStreamTrack).clone() as unknown as MediaStreamTrack),
