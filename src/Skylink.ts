@@ -5,10 +5,16 @@
  * @module
  */
 import { READY_STATE_CHANGE, READY_STATE_CHANGE_ERROR } from './constants';
-import { SkylinkError } from './errors';
+import { SkylinkError, SkylinkErrorCode } from './errors';
 import { skylinkEventManager, type SkylinkEventManagerClass } from './events/SkylinkEventManager';
 import { NO_APP_KEY_MESSAGE, resolveInitOptions } from './initOptions';
 import { createLogger, type Logger } from './logger';
+import type { IceRestartPolicy } from './peer/PeerConnectionManager';
+import { browserPlatform } from './platform/browserPlatform';
+import type { SkylinkPlatform } from './platform/SkylinkPlatform';
+import { SignalingPool } from './room/SignalingHub';
+import { SkylinkRoom } from './room/SkylinkRoom';
+import type { ReconnectPolicy } from './signaling/SignalingClient';
 import { generateUUID } from './uuid';
 import { SDK_VERSION } from './version';
 import type { MediaStreams, StreamSources, StreamsList } from './types/media';
@@ -33,8 +39,14 @@ import type { CancelBlobTransferResult, DataTransferResult } from './types/trans
 export interface SkylinkInternals {
   /** Event manager receiving this instance's events. Default: the shared `SkylinkEventManager`. */
   eventManager?: SkylinkEventManagerClass;
-  /** Platform seam (WebRTC, media, socket). Typed by the platform module. */
-  platform?: unknown;
+  /** Platform seam (WebRTC, media, socket, HTTP). Default: the browser. */
+  platform?: SkylinkPlatform;
+  /** How long the server may take to confirm a join (ms). Default 10000. */
+  joinTimeoutMs?: number;
+  /** Signaling reconnection backoff. */
+  reconnect?: Partial<ReconnectPolicy>;
+  /** Automatic ICE restart policy. */
+  iceRestartPolicy?: Partial<IceRestartPolicy>;
 }
 
 /**
@@ -56,7 +68,10 @@ export default class Skylink {
   readonly #events: SkylinkEventManagerClass;
   readonly #log: Logger;
   /** Joined rooms keyed by lower-cased room name. Values are the per-room orchestrators. */
-  readonly #rooms = new Map<string, unknown>();
+  readonly #rooms = new Map<string, SkylinkRoom>();
+  readonly #platform: SkylinkPlatform;
+  readonly #signaling: SignalingPool;
+  readonly #internals: SkylinkInternals;
 
   /**
    * Validates `options` synchronously (no network I/O) and fires READY_STATE_CHANGE `INIT`.
@@ -72,6 +87,8 @@ export default class Skylink {
   constructor(options: SkylinkInitOptions, internals: SkylinkInternals = {}) {
     this.#events = internals.eventManager ?? skylinkEventManager;
     this.#log = createLogger('SKYLINK');
+    this.#internals = internals;
+    this.#platform = internals.platform ?? browserPlatform;
     try {
       this.#options = resolveInitOptions(options, generateUUID());
     } catch (err) {
@@ -85,6 +102,14 @@ export default class Skylink {
       });
       throw err;
     }
+    this.#signaling = new SignalingPool({
+      platform: this.#platform,
+      events: this.#events,
+      socketTimeoutMs: this.#options.socketTimeout,
+      sdkVersion: SDK_VERSION,
+      ...(internals.reconnect ? { reconnect: internals.reconnect } : {}),
+      logger: createLogger('SIGNALING'),
+    });
     this.#events.dispatch('readyStateChange', {
       readyState: READY_STATE_CHANGE.INIT,
       error: null,
@@ -99,7 +124,7 @@ export default class Skylink {
   // -------------------------------------------------------------------------------------------
 
   /** The room joined under `roomName` (case-insensitive), or undefined. */
-  #findRoom(roomName: unknown): unknown {
+  #findRoom(roomName: unknown): SkylinkRoom | undefined {
     if (typeof roomName !== 'string') return undefined;
     return this.#rooms.get(roomName.toLowerCase());
   }
@@ -108,13 +133,23 @@ export default class Skylink {
    * @internal The room joined under `roomName` (command bodies become `this.requireRoom(name).xxx()`).
    * @throws SkylinkError `ROOM_NOT_FOUND` / `INVALID_ARGUMENT`.
    */
-  protected requireRoom(roomName: unknown): unknown {
+  protected requireRoom(roomName: unknown): SkylinkRoom {
     if (typeof roomName !== 'string' || roomName === '') {
       throw SkylinkError.invalidArgument('No room name specified');
     }
     const room = this.#findRoom(roomName);
     if (room === undefined) throw SkylinkError.roomNotFound(roomName);
     return room;
+  }
+
+  /** Runs a command body: synchronous throws become rejections, non-Skylink errors are wrapped. */
+  async #command<T>(roomName: unknown, body: (room: SkylinkRoom) => T | Promise<T>): Promise<T> {
+    const room = this.requireRoom(roomName);
+    try {
+      return await body(room);
+    } catch (err) {
+      throw SkylinkError.from(err, SkylinkErrorCode.INTERNAL_ERROR, undefined, { roomName: room.roomName });
+    }
   }
 
   /** Rejected promise for a command that is not implemented yet. */
@@ -124,7 +159,7 @@ export default class Skylink {
     );
   }
 
-  /** Lookup stub: `null` when the room is not joined (always true until joinRoom lands), else throws. */
+  /** Lookup stub: `null` when the room is not joined, else throws NOT_IMPLEMENTED. */
   #lookup(method: string, roomName: unknown): null {
     if (this.#findRoom(roomName) === undefined) return null;
     throw SkylinkError.notImplemented(`Skylink.${method}`, { roomName: String(roomName) });
@@ -149,9 +184,55 @@ export default class Skylink {
     options?: JoinRoomOptions | MediaStream | MediaStream[],
     prefetchedStream?: MediaStream | MediaStream[],
   ): Promise<MediaStreams | null> {
-    void prefetchedStream;
-    const roomName = options && !Array.isArray(options) && 'roomName' in options ? options.roomName : undefined;
-    return this.#notImplemented('joinRoom', roomName ?? this.#options.defaultRoom ?? undefined);
+    return this.#joinRoom(options, prefetchedStream);
+  }
+
+  async #joinRoom(
+    options: JoinRoomOptions | MediaStream | MediaStream[] | undefined,
+    prefetchedStream: MediaStream | MediaStream[] | undefined,
+  ): Promise<MediaStreams | null> {
+    const isStreams = (v: unknown): boolean =>
+      Array.isArray(v) || (typeof MediaStream !== 'undefined' && v instanceof MediaStream);
+    if (options !== undefined && options !== null && (typeof options !== 'object' || isStreams(options))) {
+      if (isStreams(options)) return this.#notImplemented('joinRoom with prefetched streams');
+      throw SkylinkError.invalidArgument('joinRoom options must be an object');
+    }
+    const opts: JoinRoomOptions = (options as JoinRoomOptions | undefined) ?? {};
+    if (prefetchedStream !== undefined || opts.audio || opts.video) {
+      return this.#notImplemented('joinRoom with media');
+    }
+    const roomName = opts.roomName !== undefined ? opts.roomName : this.#options.defaultRoom;
+    if (typeof roomName !== 'string' || roomName.trim() === '') {
+      throw SkylinkError.invalidArgument('No room name specified');
+    }
+    const key = roomName.toLowerCase();
+    const existing = this.#rooms.get(key);
+    if (existing && !existing.terminated) {
+      throw new SkylinkError(SkylinkErrorCode.ALREADY_IN_ROOM, `Already in (or joining) room "${existing.roomName}"`, { roomName });
+    }
+    if (existing) {
+      this.#rooms.delete(key);
+      await existing.leave();
+    }
+    const room = new SkylinkRoom({
+      roomName,
+      options: this.#options,
+      platform: this.#platform,
+      events: this.#events,
+      signaling: this.#signaling,
+      sdkVersion: SDK_VERSION,
+      ...(this.#internals.joinTimeoutMs !== undefined ? { joinTimeoutMs: this.#internals.joinTimeoutMs } : {}),
+      ...(this.#internals.iceRestartPolicy ? { iceRestartPolicy: this.#internals.iceRestartPolicy } : {}),
+    });
+    this.#rooms.set(key, room);
+    try {
+      await room.join(opts.userData);
+    } catch (err) {
+      if (this.#rooms.get(key) === room) this.#rooms.delete(key);
+      await room.leave();
+      throw SkylinkError.from(err, SkylinkErrorCode.SIGNALING_ERROR, undefined, { roomName });
+    }
+    return null;
   }
 
   /**
@@ -164,24 +245,31 @@ export default class Skylink {
    * ```
    */
   leaveRoom(roomName: string, stopStreams = true): Promise<string> {
-    void stopStreams;
-    return this.#notImplemented('leaveRoom', roomName);
+    void stopStreams; // media streams: see the media issue (nothing to stop yet)
+    return this.#command(roomName, async (room) => {
+      const key = room.roomName.toLowerCase();
+      if (this.#rooms.get(key) === room) this.#rooms.delete(key);
+      await room.leave();
+      return room.roomName;
+    });
   }
 
   /** Leaves every joined room; resolves their names (`[]` when none). */
-  leaveAllRooms(stopStreams = true): Promise<string[]> {
-    void stopStreams;
-    return this.#notImplemented('leaveAllRooms');
+  async leaveAllRooms(stopStreams = true): Promise<string[]> {
+    const names = [...this.#rooms.values()].map((room) => room.roomName);
+    const left: string[] = [];
+    for (const name of names) left.push(await this.leaveRoom(name, stopStreams));
+    return left;
   }
 
   /** Locks the room: new peers are rejected (SYSTEM_ACTION `reject`, reason `locked`). Fires ROOM_LOCK. */
   lockRoom(roomName: string): Promise<void> {
-    return this.#notImplemented('lockRoom', roomName);
+    return this.#command(roomName, (room) => room.lock(true));
   }
 
   /** Unlocks the room. Fires ROOM_LOCK. */
   unlockRoom(roomName: string): Promise<void> {
-    return this.#notImplemented('unlockRoom', roomName);
+    return this.#command(roomName, (room) => room.lock(false));
   }
 
   // -------------------------------------------------------------------------------------------
@@ -193,7 +281,8 @@ export default class Skylink {
    * room is not joined.
    */
   getPeersInRoom(roomName: string): Record<string, PeerInRoomInfo> | null {
-    return this.#lookup('getPeersInRoom', roomName);
+    const room = this.#findRoom(roomName);
+    return room && room.state.inRoom ? room.ops.peersInRoom() : null;
   }
 
   /**
@@ -205,42 +294,46 @@ export default class Skylink {
    * ```
    */
   getPeerInfo(roomName: string, peerId?: string | null): PeerInfo | null {
-    void peerId;
-    return this.#lookup('getPeerInfo', roomName);
+    const room = this.#findRoom(roomName);
+    return room ? room.getPeerInfo(peerId) : null;
   }
 
   /** `userData` of `peerId` (ours when omitted); `null` when the room is not joined. */
   getUserData(roomName: string, peerId?: string): unknown {
-    void peerId;
-    return this.#lookup('getUserData', roomName);
+    const room = this.#findRoom(roomName);
+    if (!room) return null;
+    const info = room.getPeerInfo(peerId);
+    return info ? info.userData : null;
   }
 
   /** Sets our `userData` and broadcasts it (fires PEER_UPDATED locally and on every peer). */
   setUserData(roomName: string, userData: unknown): Promise<void> {
-    void userData;
-    return this.#notImplemented('setUserData', roomName);
+    return this.#command(roomName, (room) => room.setUserData(userData));
   }
 
   /** Privileged keys only: asks the server for the peers of the app's rooms (`showAll` includes privileged peers). */
   getPeers(roomName: string, showAll = false): Promise<PeersList> {
-    void showAll;
-    return this.#notImplemented('getPeers', roomName);
+    return this.#command(roomName, (room) => room.getPeers(showAll === true));
   }
 
   /** Each remote peer's advertised settings keyed by peer id; `null` when the room is not joined. */
   getPeersCustomSettings(roomName: string): Record<string, CustomSettings> | null {
-    return this.#lookup('getPeersCustomSettings', roomName);
+    const room = this.#findRoom(roomName);
+    return room ? room.ops.customSettings() : null;
   }
 
   /** Data channels per remote peer (`{ [peerId]: { [channelName]: info } }`); `null` when the room is not joined. */
   getPeersDataChannels(roomName: string): Record<string, Record<string, DataChannelInfo>> | null {
-    return this.#lookup('getPeersDataChannels', roomName);
+    const room = this.#findRoom(roomName);
+    return room ? room.ops.dataChannels() : null;
   }
 
   /** Closes and re-creates the `main` data channel with `peerId` (only when we are the offerer). */
   refreshDatachannel(roomName: string, peerId: string): Promise<void> {
-    void peerId;
-    return this.#notImplemented('refreshDatachannel', roomName);
+    return this.#command(roomName, (room) => {
+      if (typeof peerId !== 'string' || peerId === '') throw SkylinkError.invalidArgument('No peer id specified', { roomName });
+      room.ops.refreshDatachannel(peerId);
+    });
   }
 
   /**
@@ -257,16 +350,31 @@ export default class Skylink {
     iceRestart?: boolean | RefreshConnectionOptions,
     options?: RefreshConnectionOptions,
   ): Promise<RefreshConnectionResult> {
-    void targetPeerId;
-    void iceRestart;
-    void options;
-    return this.#notImplemented('refreshConnection', roomName);
+    return this.#command(roomName, (room) => {
+      // 2.x argument shifting: a boolean 2nd argument is iceRestart, an object is options.
+      let peers: string | string[] | undefined;
+      let restart = false;
+      let opts: RefreshConnectionOptions | undefined = options;
+      if (typeof targetPeerId === 'boolean') restart = targetPeerId;
+      else if (typeof targetPeerId === 'string' || Array.isArray(targetPeerId)) peers = targetPeerId;
+      else if (targetPeerId && typeof targetPeerId === 'object') opts = targetPeerId;
+      else if (targetPeerId !== undefined && targetPeerId !== null) throw SkylinkError.invalidArgument('Invalid target peer id', { roomName });
+      if (typeof iceRestart === 'boolean') restart = iceRestart;
+      else if (iceRestart && typeof iceRestart === 'object') opts = iceRestart;
+      if (Array.isArray(peers) && peers.some((p) => typeof p !== 'string')) throw SkylinkError.invalidArgument('Peer ids must be strings', { roomName });
+      void opts; // bandwidth: applied by the media service once it exists
+      return room.ops.refreshConnection(peers, restart);
+    });
   }
 
   /** Connection statistics for one, several or all peers (entries `null` when stats are not available yet). */
   getConnectionStatus(roomName: string, peerId?: string | string[]): Promise<Array<ConnectionStatistics | null>> {
-    void peerId;
-    return this.#notImplemented('getConnectionStatus', roomName);
+    return this.#command(roomName, (room) => {
+      if (peerId !== undefined && typeof peerId !== 'string' && !(Array.isArray(peerId) && peerId.every((p) => typeof p === 'string'))) {
+        throw SkylinkError.invalidArgument('Peer id must be a string or an array of strings', { roomName });
+      }
+      return room.ops.connectionStatus(peerId);
+    });
   }
 
   // -------------------------------------------------------------------------------------------

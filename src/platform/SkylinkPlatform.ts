@@ -156,13 +156,3 @@ export interface SkylinkPlatform {
   /** A random RFC 4122 version 4 UUID. */
   randomId(): string;
 }
-
-/** Fallback UUID v4 generator for environments without `crypto.randomUUID`. */
-export function uuidV4(random: () => number = Math.random): string {
-  const cryptoObj = (globalThis as { crypto?: Crypto }).crypto;
-  if (cryptoObj && typeof cryptoObj.randomUUID === 'function') return cryptoObj.randomUUID();
-  return 'xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx'.replace(/[xy]/g, (c) => {
-    const r = Math.floor(random() * 16);
-    return (c === 'x' ? r : (r & 0x3) | 0x8).toString(16);
-  });
-}

@@ -14,7 +14,7 @@ import type {
   SignalingSocketLike,
   SkylinkPlatform,
 } from './SkylinkPlatform';
-import { uuidV4 } from './SkylinkPlatform';
+import { generateUUID } from '../uuid';
 
 function mediaDevices(): MediaDevices {
   const devices = typeof navigator !== 'undefined' ? navigator.mediaDevices : undefined;
@@ -71,6 +71,6 @@ export const browserPlatform: SkylinkPlatform = {
     };
   },
   randomId(): string {
-    return uuidV4();
+    return generateUUID();
   },
 };

@@ -108,6 +108,10 @@ export class SignalingClient {
     return this.options.url;
   }
 
+  get path(): string {
+    return this.options.path ?? '';
+  }
+
   get socketId(): string | undefined {
     return this.socket?.id;
   }

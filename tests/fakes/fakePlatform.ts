@@ -11,7 +11,7 @@ import type {
   SignalingSocketLike,
   SkylinkPlatform,
 } from '../../src/platform/SkylinkPlatform';
-import { uuidV4 } from '../../src/platform/SkylinkPlatform';
+import { generateUUID } from '../../src/uuid';
 import { FakeNetwork, FakePeerConnection } from './FakePeerConnection';
 import { FakeSignalingServer } from './FakeSignalingServer';
 
@@ -62,6 +62,6 @@ export function createFakePlatform(options: FakePlatformOptions = {}): FakePlatf
     fetch: (url, init) => (options.fetch ? options.fetch(url, init) : server.fetch(url, init)),
     pageProtocol: () => options.pageProtocol ?? 'http:',
     agent: () => options.agent ?? { name: 'fake', version: 1, os: 'test' },
-    randomId: () => uuidV4(),
+    randomId: () => generateUUID(),
   };
 }

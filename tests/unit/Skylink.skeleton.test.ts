@@ -126,9 +126,6 @@ describe('Skylink facade skeleton', () => {
   // Each command returns a promise rejecting with SkylinkError (NOT_IMPLEMENTED until its feature lands).
   // Remove a row when its feature is implemented (the feature's own tests then cover it).
   const commands: Array<[string, (s: Skylink) => Promise<unknown>]> = [
-    ['joinRoom', (s) => s.joinRoom({ roomName: 'lobby' })],
-    ['leaveRoom', (s) => s.leaveRoom('lobby')],
-    ['leaveAllRooms', (s) => s.leaveAllRooms()],
     ['getUserMedia', (s) => s.getUserMedia('lobby', { audio: true })],
     ['stopStreams', (s) => s.stopStreams('lobby')],
     ['sendStream', (s) => s.sendStream('lobby', { audio: true })],
@@ -142,18 +139,11 @@ describe('Skylink facade skeleton', () => {
     ['deleteEncryptSecrets', (s) => s.deleteEncryptSecrets('lobby')],
     ['setSelectedSecret', (s) => s.setSelectedSecret('lobby', 'id')],
     ['setMessagePersistence', (s) => s.setMessagePersistence('lobby', true)],
-    ['setUserData', (s) => s.setUserData('lobby', { a: 1 })],
-    ['getPeers', (s) => s.getPeers('lobby')],
-    ['refreshDatachannel', (s) => s.refreshDatachannel('lobby', 'p')],
-    ['refreshConnection', (s) => s.refreshConnection('lobby')],
-    ['getConnectionStatus', (s) => s.getConnectionStatus('lobby')],
     ['getStreamSources', (s) => s.getStreamSources()],
     ['startRecording', (s) => s.startRecording('lobby')],
     ['stopRecording', (s) => s.stopRecording('lobby')],
     ['startRTMPSession', (s) => s.startRTMPSession('lobby', 'stream', 'rtmp://x')],
     ['stopRTMPSession', (s) => s.stopRTMPSession('lobby', 'id')],
-    ['lockRoom', (s) => s.lockRoom('lobby')],
-    ['unlockRoom', (s) => s.unlockRoom('lobby')],
     ['sendBlobData', (s) => s.sendBlobData('lobby', new Blob(['x']))],
     ['respondBlobRequest', (s) => s.respondBlobRequest('lobby', 'p', 't', true)],
     ['cancelBlobTransfer', (s) => s.cancelBlobTransfer('lobby', 'p', 't')],
