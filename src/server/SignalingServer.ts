@@ -398,16 +398,28 @@ export class SignalingServer {
 
   // ---- shutdown ------------------------------------------------------------------------------
 
-  /** Tells every member its room closes, then disconnects everybody. */
-  async shutdown(): Promise<void> {
+  /** Tells every member its room closes, then disconnects everybody (waiting for the flush). */
+  async shutdown(graceMs = 1000): Promise<void> {
     this.#shuttingDown = true;
     const connections = [...this.#connections];
+    const flushed = connections.map((conn) => {
+      const transport = conn.socket.conn;
+      if (transport.readyState === 'closed') return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, graceMs);
+        timer.unref();
+        transport.once('close', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    });
     for (const conn of connections) {
       for (const m of conn.rooms.values()) {
         this.#redirect(conn, m.rid, SystemAction.REJECT, SystemActionReason.ROOM_CLOSE, 'The server is shutting down');
       }
       conn.socket.disconnect(true);
     }
-    await Promise.all(connections.map((c) => c.queue));
+    await Promise.all([...flushed, ...connections.map((c) => c.queue)]);
   }
 }
