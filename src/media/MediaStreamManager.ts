@@ -2,36 +2,39 @@
  * The media service: camera, microphone and screen capture for every room, with 2.x semantics.
  *
  * One instance is shared by all rooms (built once by the facade); per-room state lives in
- * `Map<roomKey, …>` and `releaseRoom(roomKey)` forgets a room. It only talks to the browser through the
- * injected {@link MediaPlatform} and reports upward through {@link MediaStreamManagerCallbacks}; it never
- * imports the room, the facade or the event manager. It does not touch peer connections either: the room
- * reconciles them with {@link getSendTracks} + `planTrackUpdate` (trackPlanning.ts).
+ * `Map<roomKey, LocalRoomMedia>` and `releaseRoom(roomKey)` forgets a room. It only talks to the browser
+ * through the injected {@link MediaPlatform} and reports upward through {@link MediaStreamManagerCallbacks};
+ * it never imports the room, the facade or the event manager, and never touches peer connections: the
+ * room reconciles those with {@link MediaStreamManager.getSendTracks} + `planTrackUpdate`.
  *
  * Model:
- * - Local media is split as in 2.x: a user-media stream carries ONE track (audio-only or video-only,
- *   `[audio, video]` results); a screen-share stream carries the screen video and, when the browser gives
- *   it, the tab/system audio.
+ * - Local media is split as in 2.x: a camera/microphone stream carries ONE track (`[audio, video]`
+ *   results); a screen-share stream carries the screen video and, when the browser gives it, tab/system
+ *   audio.
  * - Clone-per-room: each room holds its own clone of a captured track (SourceTracks.ts), so mute and stop
  *   are per room; a captured original is stopped when its last room clone is released.
  * - Replacing keeps the stream id: a new camera/microphone/screen for a kind the room already sends is
- *   swapped into the existing stream, so senders can `replaceTrack` without renegotiation and peers'
+ *   swapped into the existing stream, so senders can `replaceTrack` without renegotiation and the peers'
  *   mediaInfo / mediaStatus stay valid. (2.x accumulated streams instead; `sendStream(room, streams[])`
- *   sets the exact list, as several cameras are still possible.)
+ *   sets the exact list, so several cameras remain possible.)
  * @internal
  */
-import { MEDIA_ACCESS_FALLBACK_STATE, MEDIA_STATUS } from '../constants';
+import { MEDIA_ACCESS_FALLBACK_STATE } from '../constants';
 import { SkylinkError, SkylinkErrorCode, mediaErrorFromDOMException } from '../errors';
 import { createLogger } from '../logger';
 import type { Logger } from '../logger';
 import type { MediaStreams, StreamSource, StreamSources, StreamsList } from '../types/media';
 import type { AudioStreamSettings, StreamMediaStatus, VideoStreamSettings } from '../types/peer';
 import { classifySendStreamArgument, parseDisplayMediaOptions, parseMuteOptions, parseUserMediaOptions } from './constraints';
+import { LocalRoomMedia, kindOf } from './LocalRoomMedia';
+import type { IncomingTrack, PlacementMode } from './LocalRoomMedia';
 import { buildMediaInfoList, midResolverFromSdp } from './mediaInfo';
 import type { MidResolver, WireMediaInfo } from './mediaInfo';
 import type {
   LocalMediaResult,
   LocalSettings,
   LocalStreamInfo,
+  MediaAccessSuccessInfo,
   MediaPlatform,
   MediaStreamManagerCallbacks,
   MuteChange,
@@ -42,6 +45,8 @@ import type {
 import { RemoteMediaRegistry } from './RemoteMediaRegistry';
 import { SourceTracks } from './SourceTracks';
 
+export type { PlacementMode };
+
 export interface MediaStreamManagerOptions {
   readonly platform: MediaPlatform;
   readonly callbacks: MediaStreamManagerCallbacks;
@@ -50,51 +55,7 @@ export interface MediaStreamManagerOptions {
   readonly logger?: Logger;
 }
 
-/** How adopted / acquired user media merges with what a room already sends. */
-export type PlacementMode =
-  /** New tracks replace the room's first stream of the same kind; other kinds stay (sendStream(stream), getUserMedia). */
-  | 'replaceKinds'
-  /** The room's user media becomes exactly the given tracks (sendStream(streams[]), joinRoom prefetched). */
-  | 'replaceAll';
-
-interface RoomTrack {
-  readonly clone: MediaStreamTrack;
-  readonly kind: TrackKind;
-  /** Constraints the track was captured with (reused by switchDevice). */
-  readonly constraints: MediaTrackConstraints;
-  readonly onEnded: () => void;
-}
-
-interface LocalStream {
-  readonly id: string;
-  readonly stream: MediaStream;
-  readonly isScreen: boolean;
-  audio: RoomTrack | null;
-  video: RoomTrack | null;
-  readonly muted: { audio: boolean; video: boolean };
-  readonly settings: { audio: AudioStreamSettings | null; video: VideoStreamSettings | null };
-}
-
-interface RoomMedia {
-  readonly userMedia: LocalStream[];
-  screen: LocalStream | null;
-}
-
-/** A track to place into a room, with what to advertise for it. */
-interface Incoming {
-  readonly track: MediaStreamTrack;
-  readonly userOwned: boolean;
-  readonly settings: AudioStreamSettings | VideoStreamSettings;
-  readonly constraints: MediaTrackConstraints;
-}
-
-const KINDS: readonly TrackKind[] = ['audio', 'video'];
-
-function kindOf(track: MediaStreamTrack): TrackKind {
-  return track.kind === 'audio' ? 'audio' : 'video';
-}
-
-/** Settings advertised for a track the app handed in (no Skylink options known). */
+/** Settings advertised for a track without Skylink options (app-given, or a screen capture). */
 function settingsFromTrack(track: MediaStreamTrack, isScreen: boolean): AudioStreamSettings | VideoStreamSettings {
   const s: MediaTrackSettings = typeof track.getSettings === 'function' ? track.getSettings() : {};
   if (track.kind === 'audio') return { stereo: false, echoCancellation: s.echoCancellation ?? true, exactConstraints: false };
@@ -111,18 +72,19 @@ function constraintsOf(track: MediaStreamTrack): MediaTrackConstraints {
   return typeof track.getConstraints === 'function' ? { ...track.getConstraints() } : {};
 }
 
-function isCancel(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { name?: unknown }).name === 'NotAllowedError';
+function accessInfo(info: LocalStreamInfo, isAudioFallback: boolean): MediaAccessSuccessInfo {
+  const { stream, streamId, isScreensharing, isAudio, isVideo } = info;
+  return { stream, streamId, isScreensharing, isAudioFallback, isAudio, isVideo };
 }
 
 export class MediaStreamManager {
-  /** Remote media of every room (media infos, remote streams, classification). */
+  /** Remote media of every room (media infos, remote streams, camera/screen classification). */
   readonly remote: RemoteMediaRegistry;
   private readonly platform: MediaPlatform;
   private readonly cb: MediaStreamManagerCallbacks;
   private readonly audioFallback: boolean;
   private readonly log: Logger;
-  private readonly rooms = new Map<string, RoomMedia>();
+  private readonly rooms = new Map<string, LocalRoomMedia>();
   /** Bumped by releaseRoom, so an acquisition that outlives its room is undone. */
   private readonly epochs = new Map<string, number>();
   private readonly sources = new SourceTracks();
@@ -141,7 +103,7 @@ export class MediaStreamManager {
   }
 
   // ----------------------------------------------------------------------------------------------
-  // Acquisition
+  // Camera and microphone
   // ----------------------------------------------------------------------------------------------
 
   /** Stateless / prefetch form: raw `MediaStreamConstraints` (default audio+video), no events, no room. */
@@ -158,17 +120,13 @@ export class MediaStreamManager {
     const epoch = this.epochOf(roomKey);
     const { stream, isAudioFallback } = await this.acquire(roomKey, parsed.constraints);
     this.assertEpoch(roomKey, epoch, stream.getTracks());
-    const incoming: Incoming[] = [];
-    for (const track of stream.getTracks()) {
+    const incoming = stream.getTracks().map((track): IncomingTrack => {
       const kind = kindOf(track);
       const settings = parsed.settings[kind] ?? settingsFromTrack(track, false);
-      const c = parsed.constraints[kind];
-      incoming.push({ track, userOwned: false, settings, constraints: c || {} });
-    }
-    const { result } = this.place(roomKey, incoming, 'replaceKinds', parsed.mute);
-    for (const info of result.changed) {
-      this.cb.onMediaAccessSuccess(roomKey, { ...this.accessInfo(info), isAudioFallback });
-    }
+      return { track, userOwned: false, settings, constraints: parsed.constraints[kind] || {} };
+    });
+    const { result } = this.room(roomKey).place(incoming, 'replaceKinds', parsed.mute);
+    for (const info of result.changed) this.cb.onMediaAccessSuccess(roomKey, accessInfo(info, isAudioFallback));
     return { ...result, isAudioFallback };
   }
 
@@ -183,9 +141,15 @@ export class MediaStreamManager {
     } catch (err) {
       throw mediaErrorFromDOMException(err);
     }
-    return this.split(stream.getTracks());
+    const audio = stream.getAudioTracks();
+    const video = stream.getVideoTracks();
+    return [
+      audio.length > 0 ? this.platform.createMediaStream(audio) : null,
+      video.length > 0 ? this.platform.createMediaStream(video) : null,
+    ];
   }
 
+  /** getUserMedia with the 2.x audio fallback and MEDIA_ACCESS_ERROR / FALLBACK reporting. */
   private async acquire(
     roomKey: string,
     c: { audio: MediaTrackConstraints | false; video: MediaTrackConstraints | false },
@@ -228,9 +192,10 @@ export class MediaStreamManager {
   /**
    * Uses app-provided streams (prefetched, or another room's) in a room, without events: joinRoom's
    * prefetched form (`'replaceAll'`) and sendStream with streams. Each room gets its own clones.
+   * @throws SkylinkError INVALID_ARGUMENT when no live track is given
    */
   adoptStreams(roomKey: string, streams: readonly MediaStream[], mode: PlacementMode): LocalMediaResult {
-    const incoming: Incoming[] = [];
+    const incoming: IncomingTrack[] = [];
     for (const stream of streams) {
       for (const track of stream.getTracks()) {
         if (track.readyState !== 'live') continue;
@@ -238,157 +203,82 @@ export class MediaStreamManager {
       }
     }
     if (incoming.length === 0) throw SkylinkError.invalidArgument('One or more media streams is inactive');
-    const { result, targets } = this.place(roomKey, incoming, mode, { audio: false, video: false });
+    const { result, targets } = this.room(roomKey).place(incoming, mode, { audio: false, video: false });
     // One [audio, video] pair per given stream (2.x resolves an array of pairs for an array).
     const pairs = streams.map((given): MediaStreams => {
-      const pick = (kind: TrackKind) =>
-        incoming.findIndex((inc) => kindOf(inc.track) === kind && given.getTracks().includes(inc.track));
-      const a = pick('audio');
-      const v = pick('video');
-      return [a >= 0 ? targets[a]!.stream : null, v >= 0 ? targets[v]!.stream : null];
+      const pick = (kind: TrackKind) => {
+        const i = incoming.findIndex((inc) => kindOf(inc.track) === kind && given.getTracks().includes(inc.track));
+        return i >= 0 ? targets[i]!.stream : null;
+      };
+      return [pick('audio'), pick('video')];
     });
     return { ...result, pairs: pairs.length === 1 ? [result.streams] : pairs, isAudioFallback: false };
   }
 
-  // ----------------------------------------------------------------------------------------------
-  // Placement (clone-per-room, replace keeps stream ids)
-  // ----------------------------------------------------------------------------------------------
-
-  private place(
-    roomKey: string,
-    incoming: readonly Incoming[],
-    mode: PlacementMode,
-    muteOnArrival: { audio: boolean; video: boolean },
-  ): { result: Omit<LocalMediaResult, 'isAudioFallback'>; targets: LocalStream[] } {
-    const room = this.room(roomKey);
-    const used = new Set<LocalStream>();
-    const targets: LocalStream[] = [];
-    for (const inc of incoming) {
-      const kind = kindOf(inc.track);
-      const existing = room.userMedia.find((s) => s[kind] !== null && !used.has(s));
-      const target = existing ?? this.createStream(roomKey, false);
-      if (!existing) room.userMedia.push(target);
-      this.attach(roomKey, target, kind, inc);
-      used.add(target);
-      targets.push(target);
-    }
-    const changed = [...new Set(targets)];
-    const removed: LocalStreamInfo[] = [];
-    if (mode === 'replaceAll') {
-      for (const s of [...room.userMedia]) if (!used.has(s)) removed.push(this.removeStream(roomKey, s, true));
-    }
-    const muteChanges: MuteChange[] = [];
-    for (const s of changed) {
-      const change = this.setMuted(s, { audio: muteOnArrival.audio || s.muted.audio, video: muteOnArrival.video || s.muted.video });
-      if (change) muteChanges.push(change);
-    }
-    const infos = changed.map((s) => this.snapshot(s));
-    const first = (kind: TrackKind) => changed.find((s) => s[kind] !== null)?.stream ?? null;
-    const streams: MediaStreams = [first('audio'), first('video')];
-    return { result: { streams, pairs: [streams], changed: infos, removed, muteChanges }, targets };
-  }
-
-  private createStream(roomKey: string, isScreen: boolean): LocalStream {
-    const stream = this.platform.createMediaStream([]);
-    return {
-      id: stream.id,
-      stream,
-      isScreen,
-      audio: null,
-      video: null,
-      muted: { audio: false, video: false },
-      settings: { audio: null, video: null },
-    };
-  }
-
-  /** Puts a clone of `inc.track` into `s` as its `kind` track, replacing (and stopping) the previous one. */
-  private attach(roomKey: string, s: LocalStream, kind: TrackKind, inc: Incoming): void {
-    this.detach(s, kind, 'replace');
-    const clone = this.sources.cloneFor(inc.track, inc.userOwned);
-    clone.enabled = !s.muted[kind];
-    const onEnded = () => this.onTrackEnded(roomKey, s);
-    clone.addEventListener('ended', onEnded);
-    s.stream.addTrack(clone);
-    s[kind] = { clone, kind, constraints: inc.constraints, onEnded };
-    s.settings[kind] = inc.settings as never;
-    this.streamIdByTrack.set(clone, s.id);
-  }
-
   /**
-   * Takes the `kind` track out of this room's stream state. `replace`: a new track takes its place (the
-   * clone is stopped and removed from the stream; an app-owned original stays with the app). `stop`: the
-   * stream is stopped (clone stopped, left in the app's stream as ended; its source stopped with the last
-   * clone, as 2.x stops adopted tracks). `keep`: the room is forgotten but the app keeps the live clone.
+   * Beyond 2.x: switches the camera or microphone of a room stream (first stream of that kind, or
+   * `streamId`) to `deviceId`, keeping its other constraints, its mute state and its stream id (so the
+   * room applies it with `replaceTrack`, without renegotiating).
+   * @throws SkylinkError STREAM_NOT_FOUND, or a media code (MEDIA_CONSTRAINTS_NOT_SATISFIED for an unknown device)
    */
-  private detach(s: LocalStream, kind: TrackKind, mode: 'replace' | 'stop' | 'keep'): void {
-    const rt = s[kind];
-    if (!rt) return;
-    rt.clone.removeEventListener('ended', rt.onEnded);
-    if (mode === 'replace') {
-      s.stream.removeTrack(rt.clone);
-      rt.clone.stop();
+  async switchDevice(roomKey: string, kind: TrackKind, deviceId: string, streamId?: string): Promise<LocalStreamInfo> {
+    const target = this.rooms.get(roomKey)?.userStreamFor(kind, streamId);
+    if (!target) {
+      throw new SkylinkError(SkylinkErrorCode.STREAM_NOT_FOUND, `No ${kind} stream to switch${streamId ? ` - ${streamId}` : ''}`);
     }
-    this.sources.release(rt.clone, mode === 'stop');
-    s[kind] = null;
-  }
-
-  private removeStream(roomKey: string, s: LocalStream, stop: boolean): LocalStreamInfo {
-    const info = this.snapshot(s);
-    for (const kind of KINDS) this.detach(s, kind, stop ? 'stop' : 'keep');
-    const room = this.rooms.get(roomKey);
-    if (room) {
-      const i = room.userMedia.indexOf(s);
-      if (i >= 0) room.userMedia.splice(i, 1);
-      if (room.screen === s) room.screen = null;
+    const constraints: MediaTrackConstraints = { ...target.constraints, deviceId: { exact: deviceId } };
+    const epoch = this.epochOf(roomKey);
+    let captured: MediaStream;
+    try {
+      captured = await this.platform.getUserMedia(kind === 'audio' ? { audio: constraints } : { video: constraints });
+    } catch (err) {
+      throw mediaErrorFromDOMException(err);
+    }
+    this.assertEpoch(roomKey, epoch, captured.getTracks());
+    const track = captured.getTracks().find((t) => t.kind === kind);
+    for (const t of captured.getTracks()) if (t !== track) t.stop();
+    const settings = track && { ...(target.stream.settings[kind] ?? settingsFromTrack(track, false)), deviceId };
+    const info =
+      track && settings && this.room(roomKey).replaceUserTrack(target.stream, kind, { track, userOwned: false, settings, constraints });
+    if (!info) {
+      track?.stop();
+      throw new SkylinkError(SkylinkErrorCode.STREAM_NOT_FOUND, `The ${kind} stream went away during the switch`);
     }
     return info;
   }
 
-  private onTrackEnded(roomKey: string, s: LocalStream): void {
-    const room = this.rooms.get(roomKey);
-    if (!room) return;
-    let result: StopResult | null = null;
-    if (room.screen === s) result = this.stopScreen(roomKey);
-    else if (room.userMedia.includes(s)) result = { stopped: [this.removeStream(roomKey, s, true)], restored: [] };
-    if (result) {
-      this.log.info('A local track ended by itself', { streamId: s.id });
-      this.cb.onLocalStreamEnded(roomKey, result);
+  /** `getStreamSources()`: audio/video inputs and audio outputs (labels are empty before permission). */
+  async getStreamSources(): Promise<StreamSources> {
+    let devices: MediaDeviceInfo[];
+    try {
+      devices = await this.platform.enumerateDevices();
+    } catch (err) {
+      throw SkylinkError.notSupported('Listing media devices (enumerateDevices) is not supported', { cause: err });
     }
+    const of = (kind: MediaDeviceKind): StreamSource[] =>
+      devices
+        .filter((d) => d.kind === kind)
+        .map((d) => {
+          const deviceId = d.deviceId || 'default';
+          return { deviceId, label: d.label || `Source for ${deviceId}`, groupId: d.groupId || null };
+        });
+    return { audio: { input: of('audioinput'), output: of('audiooutput') }, video: { input: of('videoinput') } };
   }
 
   // ----------------------------------------------------------------------------------------------
-  // Mute / stop
+  // Mute and stop
   // ----------------------------------------------------------------------------------------------
 
   /**
-   * `muteStreams(roomName, options, streamId?)`: toggles `track.enabled` of this room's clones only.
-   * Returns the streams whose state changed (2.x acts only on those), for LOCAL_MEDIA_MUTED,
-   * STREAM_MUTED, PEER_UPDATED and the mediaInfoEvents (mediaInfoUpdatesForMute).
+   * `muteStreams(roomName, options, streamId?)`: toggles `track.enabled` of this room's clones only
+   * (camera, microphone and screen streams). Returns the streams whose state changed (2.x acts only on
+   * those), for LOCAL_MEDIA_MUTED, STREAM_MUTED, PEER_UPDATED and the mediaInfoEvents
+   * (mediaInfoUpdatesForMute).
    * @throws SkylinkError INVALID_ARGUMENT (bad options), STREAM_NOT_FOUND (no stream / unknown id)
    */
   muteStreams(roomKey: string, options?: unknown, streamId?: string): MuteChange[] {
     const flags = parseMuteOptions(options);
-    const targets = this.targets(roomKey, streamId, true);
-    const changes: MuteChange[] = [];
-    for (const s of targets) {
-      const change = this.setMuted(s, { audio: flags.audioMuted, video: flags.videoMuted });
-      if (change) changes.push(change);
-    }
-    return changes;
-  }
-
-  private setMuted(s: LocalStream, wanted: { audio: boolean; video: boolean }): MuteChange | null {
-    let audioChanged = false;
-    let videoChanged = false;
-    for (const kind of KINDS) {
-      const rt = s[kind];
-      if (!rt || s.muted[kind] === wanted[kind]) continue;
-      s.muted[kind] = wanted[kind];
-      rt.clone.enabled = !wanted[kind];
-      if (kind === 'audio') audioChanged = true;
-      else videoChanged = true;
-    }
-    return audioChanged || videoChanged ? { ...this.snapshot(s), audioChanged, videoChanged } : null;
+    return this.existingRoom(roomKey).mute({ audio: flags.audioMuted, video: flags.videoMuted }, streamId);
   }
 
   /**
@@ -397,27 +287,12 @@ export class MediaStreamManager {
    * @throws SkylinkError STREAM_NOT_FOUND ('No stream to process')
    */
   stopStreams(roomKey: string, streamId?: string): StopResult {
-    const room = this.rooms.get(roomKey);
-    if (streamId !== undefined && room?.screen?.id === streamId) {
-      return this.stopScreen(roomKey) ?? { stopped: [], restored: [] };
-    }
-    const targets = this.targets(roomKey, streamId, false);
-    return { stopped: targets.map((s) => this.removeStream(roomKey, s, true)), restored: [] };
-  }
-
-  private targets(roomKey: string, streamId: string | undefined, includeScreen: boolean): LocalStream[] {
-    const room = this.rooms.get(roomKey);
-    const all = room ? [...room.userMedia, ...(includeScreen && room.screen ? [room.screen] : [])] : [];
-    const targets = streamId === undefined ? all : all.filter((s) => s.id === streamId);
-    if (targets.length === 0) {
-      throw new SkylinkError(SkylinkErrorCode.STREAM_NOT_FOUND, `No stream to process${streamId ? ` - ${streamId}` : ''}`);
-    }
-    return targets;
+    return this.existingRoom(roomKey).stop(streamId);
   }
 
   /**
-   * Beyond 2.x: the app stopped using a prefetched stream. Stops its tracks; rooms that adopted it keep
-   * their own clones (stop those with stopStreams). Returns the STREAM_ENDED fields (room-less).
+   * Beyond 2.x semantics: stops the app's prefetched stream. Rooms that adopted it keep their own clones
+   * (stop those with stopStreams). Returns the STREAM_ENDED fields (room-less).
    */
   stopPrefetchedStream(stream: MediaStream): { streamId: string; isAudio: boolean; isVideo: boolean } {
     for (const track of stream.getTracks()) {
@@ -444,32 +319,31 @@ export class MediaStreamManager {
     try {
       captured = await this.platform.getDisplayMedia(parsed.constraints);
     } catch (err) {
-      if (isCancel(err)) {
-        this.log.warn('Screen share cancelled or denied');
+      if ((err as { name?: unknown } | null)?.name === 'NotAllowedError') {
+        this.log.info('Screen share cancelled or denied');
         return null;
       }
       if (err instanceof TypeError) throw SkylinkError.notSupported('Screen sharing is not supported by this browser', { cause: err });
       throw mediaErrorFromDOMException(err);
     }
     this.assertEpoch(roomKey, epoch, captured.getTracks());
-    const room = this.room(roomKey);
-    const s = room.screen ?? this.createStream(roomKey, true);
-    room.screen = s;
-    for (const kind of KINDS) {
-      const track = kind === 'audio' ? captured.getAudioTracks()[0] : captured.getVideoTracks()[0];
-      if (!track) {
-        this.detach(s, kind, 'replace');
-        s.settings[kind] = null;
-        continue;
-      }
-      let settings: AudioStreamSettings | VideoStreamSettings = parsed.settings[kind] ?? settingsFromTrack(track, true);
-      if (kind === 'video' && !(options as { video?: { resolution?: unknown } } | undefined)?.video?.resolution) {
-        settings = { ...parsed.settings.video, resolution: (settingsFromTrack(track, true) as VideoStreamSettings).resolution };
-      }
-      this.attach(roomKey, s, kind, { track, userOwned: false, settings, constraints: constraintsOf(track) });
+    const video = captured.getVideoTracks()[0];
+    const audio = captured.getAudioTracks()[0];
+    for (const t of captured.getTracks()) if (t !== video && t !== audio) t.stop();
+    if (!video) {
+      audio?.stop();
+      throw new SkylinkError(SkylinkErrorCode.MEDIA_ERROR, 'The screen capture has no video');
     }
-    const info = this.snapshot(s);
-    this.cb.onMediaAccessSuccess(roomKey, { ...this.accessInfo(info), isAudioFallback: false });
+    // Without a requested resolution, advertise what the browser captures.
+    const captureSettings = settingsFromTrack(video, true) as VideoStreamSettings;
+    const videoSettings = parsed.resolutionGiven ? parsed.settings.video : { ...parsed.settings.video, resolution: captureSettings.resolution };
+    const info = this.room(roomKey).setScreen({
+      video: { track: video, userOwned: false, settings: videoSettings, constraints: constraintsOf(video) },
+      audio: audio
+        ? { track: audio, userOwned: false, settings: parsed.settings.audio ?? settingsFromTrack(audio, true), constraints: constraintsOf(audio) }
+        : null,
+    });
+    this.cb.onMediaAccessSuccess(roomKey, accessInfo(info, false));
     return info;
   }
 
@@ -478,65 +352,7 @@ export class MediaStreamManager {
    * streams still sent, to announce again (ON_INCOMING_STREAM isSelf). `null` when not sharing.
    */
   stopScreen(roomKey: string): StopResult | null {
-    const room = this.rooms.get(roomKey);
-    if (!room?.screen) return null;
-    const stopped = this.removeStream(roomKey, room.screen, true);
-    return { stopped: [stopped], restored: room.userMedia.map((s) => this.snapshot(s)) };
-  }
-
-  // ----------------------------------------------------------------------------------------------
-  // Devices
-  // ----------------------------------------------------------------------------------------------
-
-  /**
-   * Beyond 2.x: switches the camera or microphone of a room stream (first stream of that kind, or
-   * `streamId`) to `deviceId`, keeping its other constraints, its mute state and its stream id (so the
-   * room applies it with `replaceTrack`, without renegotiating).
-   * @throws SkylinkError STREAM_NOT_FOUND, or a media code (MEDIA_CONSTRAINTS_NOT_SATISFIED for an unknown device)
-   */
-  async switchDevice(roomKey: string, kind: TrackKind, deviceId: string, streamId?: string): Promise<LocalStreamInfo> {
-    const room = this.rooms.get(roomKey);
-    const s = room?.userMedia.find((x) => x[kind] !== null && (streamId === undefined || x.id === streamId));
-    const current = s?.[kind];
-    if (!s || !current) {
-      throw new SkylinkError(SkylinkErrorCode.STREAM_NOT_FOUND, `No ${kind} stream to switch${streamId ? ` - ${streamId}` : ''}`);
-    }
-    const constraints: MediaTrackConstraints = { ...current.constraints, deviceId: { exact: deviceId } };
-    const epoch = this.epochOf(roomKey);
-    let captured: MediaStream;
-    try {
-      captured = await this.platform.getUserMedia(kind === 'audio' ? { audio: constraints } : { video: constraints });
-    } catch (err) {
-      throw mediaErrorFromDOMException(err);
-    }
-    this.assertEpoch(roomKey, epoch, captured.getTracks());
-    const track = captured.getTracks().find((t) => t.kind === kind);
-    if (!track || !this.rooms.get(roomKey)?.userMedia.includes(s)) {
-      for (const t of captured.getTracks()) t.stop();
-      throw new SkylinkError(SkylinkErrorCode.STREAM_NOT_FOUND, `The ${kind} stream went away during the switch`);
-    }
-    for (const t of captured.getTracks()) if (t !== track) t.stop();
-    const settings = { ...(s.settings[kind] ?? settingsFromTrack(track, false)), deviceId };
-    this.attach(roomKey, s, kind, { track, userOwned: false, settings, constraints });
-    return this.snapshot(s);
-  }
-
-  /** `getStreamSources()`: audio/video inputs and audio outputs (labels are empty before permission). */
-  async getStreamSources(): Promise<StreamSources> {
-    let devices: MediaDeviceInfo[];
-    try {
-      devices = await this.platform.enumerateDevices();
-    } catch (err) {
-      throw SkylinkError.notSupported('Listing media devices (enumerateDevices) is not supported', { cause: err });
-    }
-    const of = (kind: MediaDeviceKind): StreamSource[] =>
-      devices
-        .filter((d) => d.kind === kind)
-        .map((d) => {
-          const deviceId = d.deviceId || 'default';
-          return { deviceId, label: d.label || `Source for ${deviceId}`, groupId: d.groupId || null };
-        });
-    return { audio: { input: of('audioinput'), output: of('audiooutput') }, video: { input: of('videoinput') } };
+    return this.rooms.get(roomKey)?.stopScreen() ?? null;
   }
 
   // ----------------------------------------------------------------------------------------------
@@ -545,23 +361,12 @@ export class MediaStreamManager {
 
   /** The room's local streams (camera/microphone first, then the screen share). */
   getLocalStreams(roomKey: string): LocalStreamInfo[] {
-    const room = this.rooms.get(roomKey);
-    if (!room) return [];
-    return [...room.userMedia, ...(room.screen ? [room.screen] : [])].map((s) => this.snapshot(s));
+    return this.rooms.get(roomKey)?.infos() ?? [];
   }
 
   /** Every track the room should send to each of its peers (input of planTrackUpdate / addTrack). */
   getSendTracks(roomKey: string): SendTrack[] {
-    const room = this.rooms.get(roomKey);
-    if (!room) return [];
-    const out: SendTrack[] = [];
-    for (const s of [...room.userMedia, ...(room.screen ? [room.screen] : [])]) {
-      for (const kind of KINDS) {
-        const rt = s[kind];
-        if (rt) out.push({ track: rt.clone, stream: s.stream, streamId: s.id, kind, isScreensharing: s.isScreen });
-      }
-    }
-    return out;
+    return this.rooms.get(roomKey)?.sendTracks() ?? [];
   }
 
   /** Local stream id a room clone belongs (or belonged) to; planTrackUpdate's `streamIdOf`. */
@@ -571,24 +376,12 @@ export class MediaStreamManager {
 
   /** `userInfo.settings.audio / .video` for the room. */
   getLocalSettings(roomKey: string): LocalSettings {
-    const audio: Record<string, AudioStreamSettings> = {};
-    const video: Record<string, VideoStreamSettings> = {};
-    const room = this.rooms.get(roomKey);
-    for (const s of room ? [...room.userMedia, ...(room.screen ? [room.screen] : [])] : []) {
-      if (s.audio && s.settings.audio) audio[s.id] = { ...s.settings.audio };
-      if (s.video && s.settings.video) video[s.id] = { ...s.settings.video };
-    }
-    return {
-      audio: Object.keys(audio).length > 0 ? audio : false,
-      video: Object.keys(video).length > 0 ? video : false,
-    };
+    return this.rooms.get(roomKey)?.settings() ?? { audio: false, video: false };
   }
 
   /** `peerInfo.mediaStatus` of self for the room. */
   getLocalMediaStatus(roomKey: string): Record<string, StreamMediaStatus> {
-    const out: Record<string, StreamMediaStatus> = {};
-    for (const info of this.getLocalStreams(roomKey)) out[info.streamId] = { ...info.mediaStatus };
-    return out;
+    return this.rooms.get(roomKey)?.mediaStatus() ?? {};
   }
 
   /**
@@ -597,14 +390,7 @@ export class MediaStreamManager {
    */
   buildMediaInfoList(roomKey: string, publisherId: string, mids: string | MidResolver | null): WireMediaInfo[] {
     const resolver: MidResolver = typeof mids === 'function' ? mids : midResolverFromSdp(mids);
-    const room = this.rooms.get(roomKey);
-    const tracks = [];
-    for (const s of room ? [...room.userMedia, ...(room.screen ? [room.screen] : [])] : []) {
-      for (const kind of KINDS) {
-        if (s[kind]) tracks.push({ streamId: s.id, kind, isScreensharing: s.isScreen, muted: s.muted[kind] });
-      }
-    }
-    return buildMediaInfoList(publisherId, tracks, resolver);
+    return buildMediaInfoList(publisherId, this.rooms.get(roomKey)?.trackDescriptions() ?? [], resolver);
   }
 
   /**
@@ -614,12 +400,8 @@ export class MediaStreamManager {
    */
   getStreams(roomKey: string, selfId: string | null, includeSelf = true): Record<string, StreamsList> {
     const out: Record<string, StreamsList> = {};
-    if (includeSelf && selfId !== null) {
-      out[selfId] = { streams: bucket(this.getLocalStreams(roomKey)), isSelf: true };
-    }
-    for (const peerId of this.remote.peersOf(roomKey)) {
-      out[peerId] = { streams: bucket(this.remote.streamsOf(roomKey, peerId)) };
-    }
+    if (includeSelf && selfId !== null) out[selfId] = { streams: bucket(this.getLocalStreams(roomKey)), isSelf: true };
+    for (const peerId of this.remote.peersOf(roomKey)) out[peerId] = { streams: bucket(this.remote.streamsOf(roomKey, peerId)) };
     return out;
   }
 
@@ -633,13 +415,9 @@ export class MediaStreamManager {
    * holds. Acquisitions still in flight for the room are undone when they finish.
    */
   releaseRoom(roomKey: string, options: { stopTracks?: boolean } = {}): void {
-    const stop = options.stopTracks ?? true;
     this.epochs.set(roomKey, this.epochOf(roomKey) + 1);
-    const room = this.rooms.get(roomKey);
-    if (room) {
-      for (const s of [...room.userMedia, ...(room.screen ? [room.screen] : [])]) this.removeStream(roomKey, s, stop);
-      this.rooms.delete(roomKey);
-    }
+    this.rooms.get(roomKey)?.release(options.stopTracks ?? true);
+    this.rooms.delete(roomKey);
     this.remote.releaseRoom(roomKey);
   }
 
@@ -648,14 +426,30 @@ export class MediaStreamManager {
     return { rooms: this.rooms.size, sources: this.sources.size, remoteRooms: this.remote.roomCount };
   }
 
-  // ----------------------------------------------------------------------------------------------
-
-  private room(roomKey: string): RoomMedia {
+  private room(roomKey: string): LocalRoomMedia {
     let room = this.rooms.get(roomKey);
     if (!room) {
-      room = { userMedia: [], screen: null };
+      const created: LocalRoomMedia = new LocalRoomMedia({
+        sources: this.sources,
+        createMediaStream: (tracks) => this.platform.createMediaStream(tracks),
+        noteTrack: (clone, streamId) => this.streamIdByTrack.set(clone, streamId),
+        onTrackEnded: (stream) => {
+          const result = created.ended(stream);
+          if (!result) return;
+          this.log.info('A local track ended by itself', { streamId: stream.id });
+          this.cb.onLocalStreamEnded(roomKey, result);
+        },
+      });
+      room = created;
       this.rooms.set(roomKey, room);
     }
+    return room;
+  }
+
+  /** The room's media; a room that never had local media has no stream to process. */
+  private existingRoom(roomKey: string): LocalRoomMedia {
+    const room = this.rooms.get(roomKey);
+    if (!room) throw new SkylinkError(SkylinkErrorCode.STREAM_NOT_FOUND, 'No stream to process');
     return room;
   }
 
@@ -668,42 +462,15 @@ export class MediaStreamManager {
     for (const t of acquired) t.stop();
     throw SkylinkError.invalidState('The room was left while media was being acquired');
   }
-
-  private split(tracks: readonly MediaStreamTrack[]): MediaStreams {
-    const audio = tracks.filter((t) => t.kind === 'audio');
-    const video = tracks.filter((t) => t.kind === 'video');
-    return [
-      audio.length > 0 ? this.platform.createMediaStream(audio) : null,
-      video.length > 0 ? this.platform.createMediaStream(video) : null,
-    ];
-  }
-
-  private snapshot(s: LocalStream): LocalStreamInfo {
-    const status = (kind: TrackKind) =>
-      s[kind] === null ? MEDIA_STATUS.UNAVAILABLE : s.muted[kind] ? MEDIA_STATUS.MUTED : MEDIA_STATUS.ACTIVE;
-    return {
-      streamId: s.id,
-      stream: s.stream,
-      isScreensharing: s.isScreen,
-      isAudio: s.audio !== null,
-      isVideo: s.video !== null,
-      mediaStatus: { audioMuted: status('audio'), videoMuted: status('video') },
-    };
-  }
-
-  private accessInfo(info: LocalStreamInfo) {
-    return { stream: info.stream, streamId: info.streamId, isScreensharing: info.isScreensharing, isAudio: info.isAudio, isVideo: info.isVideo };
-  }
 }
 
-function bucket(infos: ReadonlyArray<{ streamId: string; stream: MediaStream; isScreensharing: boolean; isAudio: boolean }>): StreamsList['streams'] {
+function bucket(
+  infos: ReadonlyArray<{ streamId: string; stream: MediaStream; isScreensharing: boolean; isAudio: boolean }>,
+): StreamsList['streams'] {
   const audio: Record<string, MediaStream> = {};
   const video: Record<string, MediaStream> = {};
   const screenShare: Record<string, MediaStream> = {};
-  for (const i of infos) {
-    const target = i.isScreensharing ? screenShare : i.isAudio ? audio : video;
-    target[i.streamId] = i.stream;
-  }
+  for (const i of infos) (i.isScreensharing ? screenShare : i.isAudio ? audio : video)[i.streamId] = i.stream;
   const orNull = (r: Record<string, MediaStream>) => (Object.keys(r).length > 0 ? r : null);
   return { audio: orNull(audio), video: orNull(video), screenShare: orNull(screenShare) };
 }

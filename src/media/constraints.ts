@@ -53,6 +53,8 @@ export interface ParsedDisplayMediaOptions {
   /** What to pass to `getDisplayMedia`. */
   constraints: DisplayMediaStreamOptions;
   settings: { audio: AudioStreamSettings | null; video: VideoStreamSettings };
+  /** Whether `video.resolution` was given (else the advertised resolution should be the captured one). */
+  resolutionGiven: boolean;
 }
 
 /** Mute flags after 2.x defaulting (`true` = muted). */
@@ -190,7 +192,8 @@ export function parseDisplayMediaOptions(options?: GetDisplayMediaOptions | unkn
     screenshare: true,
   };
   const res: Partial<VideoResolutionOption> = isObject(videoOpts.resolution) ? videoOpts.resolution : {};
-  if (isNumericOption(res.width) || isNumericOption(res.height)) {
+  const resolutionGiven = isNumericOption(res.width) || isNumericOption(res.height);
+  if (resolutionGiven) {
     const width = isNumericOption(res.width) ? res.width : VIDEO_RESOLUTION.VGA.width;
     const height = isNumericOption(res.height) ? res.height : VIDEO_RESOLUTION.VGA.height;
     video.width = displayConstraint(width);
@@ -212,7 +215,7 @@ export function parseDisplayMediaOptions(options?: GetDisplayMediaOptions | unkn
     constraints.audio = isObject(opts.audio) ? parsed.constraints : true;
     audioSettings = parsed.settings;
   }
-  return { constraints, settings: { audio: audioSettings, video: settings } };
+  return { constraints, settings: { audio: audioSettings, video: settings }, resolutionGiven };
 }
 
 function muteFlag(value: unknown): boolean {

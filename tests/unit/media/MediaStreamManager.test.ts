@@ -225,6 +225,8 @@ describe('MediaStreamManager: one local stream in several rooms', () => {
     expect(onlyTrack(a.streams[1]).enabled).toBe(true);
     expect(thrown(() => h.manager.muteStreams('A', {}, 'nope')).code).toBe(SkylinkErrorCode.STREAM_NOT_FOUND);
     expect(thrown(() => h.manager.muteStreams('empty', {})).code).toBe(SkylinkErrorCode.STREAM_NOT_FOUND);
+    expect(thrown(() => h.manager.stopStreams('empty')).code).toBe(SkylinkErrorCode.STREAM_NOT_FOUND);
+    expect(h.manager.stats.rooms).toBe(2); // lookups on unknown rooms create no state
     expect(thrown(() => h.manager.muteStreams('A', 'x')).code).toBe(SkylinkErrorCode.INVALID_ARGUMENT);
   });
 
