@@ -64,8 +64,6 @@ export interface StorageConfig {
   path?: string;
   /** Stored messages kept per room (default 200). */
   maxPerRoom?: number;
-  /** Max JSON size of one stored message (default 16384). */
-  maxMessageSize?: number;
   /** Drop stored messages older than this (default 30 days). */
   maxAgeMs?: number;
 }

@@ -3,6 +3,7 @@
  * `getPeers` / `introduce`, legacy `group` bundles, and recording requests (no recorder here).
  */
 import { parseClientMessage } from '../signaling/guards';
+import { MAX_STORED_MESSAGE_LENGTH } from '../signaling/protocol';
 import type {
   ChatMessage,
   ClientToServerMessage,
@@ -33,8 +34,6 @@ export interface RoomFeaturesDeps {
   handle(conn: Connection, msg: ClientToServerMessage): Promise<void>;
 }
 
-/** Max JSON size of one persisted message. */
-export const MAX_STORED_MESSAGE_SIZE = 16 * 1024;
 
 export class RoomFeatures {
   constructor(private readonly deps: RoomFeaturesDeps) {}
@@ -73,7 +72,7 @@ export class RoomFeatures {
       timeStamp: Date.now(),
       roomSessionId: m.sessionId,
     };
-    if (JSON.stringify(record).length > MAX_STORED_MESSAGE_SIZE) {
+    if (JSON.stringify(record).length > MAX_STORED_MESSAGE_LENGTH) {
       this.deps.log.warn('persistent message refused: too large', { rid: m.rid, sid: m.sid });
       return;
     }

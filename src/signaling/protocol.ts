@@ -28,6 +28,8 @@ export const SKYLINK_REST_HEADERS = [
 ] as const;
 /** The only socket.io event used by the protocol. */
 export const SIGNALING_EVENT = 'message';
+/** Largest stored-message record (JSON characters) the server persists; larger ones are relayed only. */
+export const MAX_STORED_MESSAGE_LENGTH = 16 * 1024;
 /** Peer ids the client treats specially; never assigned to ordinary peers. */
 export const RESERVED_PEER_IDS = ['MCU', 'REC_SRV'] as const;
 

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
 import type { SkylinkServerConfig } from '../../src/server/index';
+import { MAX_STORED_MESSAGE_LENGTH } from '../../src/signaling/protocol';
 import {
   barrier,
   connectV2,
@@ -92,6 +93,15 @@ describe('stored messages', () => {
       { data: 'U2FsdGVkX1-two', secretId: 'k1', mid: a.sid, msgId: 'id-U2FsdGVkX1-two', timeStamp: expect.any(Number) },
     ]);
     expect(items[0]?.timeStamp as number).toBeLessThanOrEqual(items[1]?.timeStamp as number);
+  });
+
+  it('relays but does not store a persistent message over the stored-record limit', async () => {
+    const a = await join('big');
+    const b = await join('big');
+    const big = `U2F${'x'.repeat(MAX_STORED_MESSAGE_LENGTH)}`;
+    a.client.send(persistent(a, big, { msgId: 'big' }));
+    expect(await b.client.nextOfType('message')).toMatchObject({ data: big });
+    expect(await getStored(b)).toEqual([]);
   });
 
   it('keeps a bounded number per room, newest last', async () => {
