@@ -74,9 +74,14 @@ export class MemoryRoomRegistry implements RoomRegistry {
   readonly #pendingEmpty = new Map<string, number>();
   #members = 0;
 
+  /**
+   * @param emptyRoomTtlMs how long a room created by REST waits for its first member
+   * @param maxEmptyRooms bound on such rooms (the oldest are dropped first)
+   */
   constructor(
     private readonly emptyRoomTtlMs: number,
     private readonly now: () => number = Date.now,
+    private readonly maxEmptyRooms = 10_000,
   ) {}
 
   #create(rid: string, appKey: string, roomName: string): RoomEntry {
@@ -92,7 +97,7 @@ export class MemoryRoomRegistry implements RoomRegistry {
   #prune(): void {
     const now = this.now();
     for (const [rid, expiry] of this.#pendingEmpty) {
-      if (expiry > now) break;
+      if (expiry > now && this.#pendingEmpty.size <= this.maxEmptyRooms) break;
       this.#pendingEmpty.delete(rid);
       const entry = this.#rooms.get(rid);
       if (entry && entry.members.size === 0) this.#rooms.delete(rid);
@@ -106,6 +111,7 @@ export class MemoryRoomRegistry implements RoomRegistry {
     if (entry.members.size === 0) {
       this.#pendingEmpty.delete(rid);
       this.#pendingEmpty.set(rid, this.now() + this.emptyRoomTtlMs);
+      this.#prune();
     }
     return { ...entry.info };
   }

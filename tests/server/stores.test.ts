@@ -167,6 +167,18 @@ describe('MemoryRoomRegistry', () => {
     expect(await reg.getRoom('r1')).toBeUndefined();
     expect(await reg.counts()).toEqual({ rooms: 1, members: 0 });
   });
+
+  it('bounds the number of rooms waiting for a first member', async () => {
+    const reg = new MemoryRoomRegistry(60_000, () => 0, 3);
+    for (let i = 0; i < 10; i++) await reg.touchRoom(`r${i}`, 'app', `room${i}`);
+    expect(await reg.counts()).toEqual({ rooms: 3, members: 0 });
+    expect(await reg.getRoom('r9')).toBeDefined();
+    expect(await reg.getRoom('r0')).toBeUndefined();
+    // Rooms with members are never dropped.
+    await reg.admit('r9', 'app', 'room9', { sid: 'a', socketId: 's', appKey: 'app', isPrivileged: false, autoIntroduce: true, joinedAt: 0 }, 5);
+    for (let i = 10; i < 20; i++) await reg.touchRoom(`r${i}`, 'app', `room${i}`);
+    expect(await reg.listMembers('r9')).toHaveLength(1);
+  });
 });
 
 describe('AppDirectory and config', () => {
