@@ -48,19 +48,32 @@ export class Side {
     return this.rec.states.filter((s) => s.transferId === transferId).map((s) => s.state);
   }
 
-  /** Resolves when `predicate` holds (checked after every callback). */
+  /** Resolves when `predicate` holds (checked after every callback and every 2 ms); rejects after 4 s. */
   until(predicate: () => boolean, what = 'condition'): Promise<void> {
     if (predicate()) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what} on ${this.id}`)), 5000);
+      let poll: ReturnType<typeof setTimeout> | undefined;
+      const stop = (): void => {
+        clearTimeout(timer);
+        clearTimeout(poll);
+        this.waiters = this.waiters.filter((w) => w !== check);
+      };
+      const timer = setTimeout(() => {
+        stop();
+        reject(new Error(`timed out waiting for ${what} on ${this.id}`));
+      }, 4000);
       const check = (): void => {
         if (predicate()) {
-          clearTimeout(timer);
-          this.waiters = this.waiters.filter((w) => w !== check);
+          stop();
           resolve();
         }
       };
+      const tick = (): void => {
+        check();
+        if (this.waiters.includes(check)) poll = setTimeout(tick, 2);
+      };
       this.waiters.push(check);
+      poll = setTimeout(tick, 2);
     });
   }
 
@@ -72,6 +85,28 @@ export class Side {
   notify(): void {
     for (const w of [...this.waiters]) w();
   }
+}
+
+/** Callbacks that record into `side.rec` (and wake its waiters). */
+export function recorder(side: Side): Pick<DataTransferEngineOptions, 'onTransferState' | 'onIncomingDataRequest' | 'onIncomingData' | 'onP2PMessage'> {
+  return {
+    onTransferState: (roomKey, detail) => {
+      side.rec.states.push({ ...detail, roomKey });
+      side.notify();
+    },
+    onIncomingDataRequest: (roomKey, detail) => {
+      side.rec.requests.push({ ...detail, roomKey });
+      side.notify();
+    },
+    onIncomingData: (roomKey, detail) => {
+      side.rec.data.push({ ...detail, roomKey });
+      side.notify();
+    },
+    onP2PMessage: (roomKey, peerId, message) => {
+      side.rec.messages.push({ roomKey, peerId, message });
+      side.notify();
+    },
+  };
 }
 
 export interface PairOptions {
@@ -93,6 +128,7 @@ export function enginePair(options: PairOptions = {}): { alice: Side; bob: Side;
       openChannel: (roomKey, peerId, label) => {
         if (side.openFails) throw new Error('no channel');
         const [near, far] = channelPair(label, { connecting: true, ...side.channelOptions });
+        far.paused = false; // channelOptions shape the sender's end only
         side.opened.push([near, far]);
         setTimeout(() => {
           near.open();
@@ -101,22 +137,7 @@ export function enginePair(options: PairOptions = {}): { alice: Side; bob: Side;
         }, 0);
         return near;
       },
-      onTransferState: (roomKey, detail) => {
-        side.rec.states.push({ ...detail, roomKey });
-        side.notify();
-      },
-      onIncomingDataRequest: (roomKey, detail) => {
-        side.rec.requests.push({ ...detail, roomKey });
-        side.notify();
-      },
-      onIncomingData: (roomKey, detail) => {
-        side.rec.data.push({ ...detail, roomKey });
-        side.notify();
-      },
-      onP2PMessage: (roomKey, peerId, message) => {
-        side.rec.messages.push({ roomKey, peerId, message });
-        side.notify();
-      },
+      ...recorder(side),
       digest: nodeDigest,
       logger: quietLogger(side.logs),
       ...extra,

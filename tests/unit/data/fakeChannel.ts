@@ -13,6 +13,8 @@ export interface FakeChannelOptions {
   /** Start in `connecting` and open on the next macrotask (default: open at once). */
   connecting?: boolean;
   firesLowEvent?: boolean;
+  /** Hold sent messages until flush() (default false). */
+  paused?: boolean;
 }
 
 export class FakeChannel implements DataChannelLike {
@@ -31,6 +33,7 @@ export class FakeChannel implements DataChannelLike {
   constructor(readonly label: string, options: FakeChannelOptions = {}) {
     this.firesLowEvent = options.firesLowEvent ?? true;
     if (options.connecting) this.readyState = 'connecting';
+    this.paused = options.paused ?? false;
   }
 
   get bufferedAmount(): number {
@@ -71,7 +74,7 @@ export class FakeChannel implements DataChannelLike {
     if (this.readyState === 'closed' || this.readyState === 'closing') return;
     this.readyState = 'closing';
     queueMicrotask(() => {
-      if (!this.paused) this.flush();
+      this.flush(); // as RTCDataChannel: messages sent before close() are still delivered
       this.readyState = 'closed';
       this.emit('close', {});
       this.peer?.remoteClosed();
