@@ -293,10 +293,10 @@ export class SignalingClient {
         `Signaling reconnection failed after ${this.attempt} attempts`,
         { cause: lastError },
       );
-      this.options.callbacks.onReconnectFailed(error);
       const rooms = [...this.rooms.values()];
       this.rooms.clear();
       for (const entry of rooms) entry.handler.onConnectionLost(error);
+      this.options.callbacks.onReconnectFailed(error);
       return;
     }
     this.attempt += 1;

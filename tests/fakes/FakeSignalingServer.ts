@@ -242,11 +242,24 @@ export class FakeSignalingServer {
     return `tok:${rid}:${sid}`;
   }
 
+  private readonly receiveWaiters: Array<{ match: (m: Record<string, unknown>) => boolean; resolve: () => void }> = [];
+
+  /** Resolves once a received message matches (messages received from index `from` on count). */
+  waitForReceived(match: (message: Record<string, unknown>) => boolean, from = 0): Promise<void> {
+    if (this.received.slice(from).some((r) => match(r.message))) return Promise.resolve();
+    return new Promise((resolve) => this.receiveWaiters.push({ match, resolve }));
+  }
+
   /** @internal */
   receive(socket: FakeSocket, payload: string): void {
     if (!socket.connected) return;
     const message = JSON.parse(payload) as Record<string, unknown>;
     this.received.push({ socket, message });
+    for (const waiter of [...this.receiveWaiters]) {
+      if (!waiter.match(message)) continue;
+      this.receiveWaiters.splice(this.receiveWaiters.indexOf(waiter), 1);
+      waiter.resolve();
+    }
     const rid = String(message.rid ?? '');
     if (message.type === 'joinRoom') {
       this.join(socket, rid, message);
