@@ -1,0 +1,110 @@
+/**
+ * Wire compatibility: page A runs the original skylinkjs 2.7.2, page B this SDK, same room on the
+ * project's server. Both see each other join, the connection reaches `connected`, the 2.x `main`
+ * data channel opens on both sides, and a user-data update travels both ways.
+ */
+import type { Browser, Page } from 'playwright-core';
+import {
+  launchChromium,
+  openPage,
+  startSkylinkServer,
+  startStaticServer,
+  waitForReady,
+  type StaticServer,
+  type TestSkylinkServer,
+} from '../rig';
+import { join, openCorePage, waitConnected, waitForPageEvent, type CorePage } from './corePages';
+
+jest.setTimeout(120_000);
+
+/** Opens a 2.7.2 page whose events are recorded in `window.t.events` (2.7.2 passes `{ detail }`). */
+async function openLegacyPage(browser: Browser, web: StaticServer, roomServer: string): Promise<Page> {
+  const { page } = await openPage(browser, `${web.url}/pages/skylinkjs.html`);
+  await waitForReady(page);
+  await page.evaluate((server) => {
+    const w = window as unknown as Record<string, any>;
+    const mod = w.SkylinkJS;
+    const events: Array<{ name: string; detail: unknown }> = [];
+    const safe = (v: unknown): unknown => {
+      try {
+        return JSON.parse(JSON.stringify(v, (_k, x) => (typeof MediaStream !== 'undefined' && x instanceof MediaStream ? null : x)));
+      } catch {
+        return null;
+      }
+    };
+    for (const name of Object.values(mod.SkylinkConstants.EVENTS) as string[]) {
+      mod.SkylinkEventManager.addEventListener(name, (e: { detail: unknown }) => events.push({ name, detail: safe(e.detail) }));
+    }
+    const Skylink = mod.default;
+    w.t = {
+      skylink: new Skylink({ appKey: 'e2e-app', defaultRoom: 'interop', roomServer: server, forceSSL: false, enableStatsGathering: false }),
+      events,
+    };
+  }, roomServer);
+  return page;
+}
+
+describe('interop with the original skylinkjs 2.7.2', () => {
+  let browser: Browser;
+  let web: StaticServer;
+  let server: TestSkylinkServer;
+  const pages: Array<Page | CorePage> = [];
+
+  beforeAll(async () => {
+    [web, server, browser] = await Promise.all([startStaticServer(), startSkylinkServer(), launchChromium()]);
+  });
+  afterEach(async () => {
+    for (const p of pages.splice(0)) await ('page' in p ? p.page : p).context().close();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await web?.close();
+  });
+
+  async function legacyJoin(page: Page, roomName: string): Promise<string> {
+    await page.evaluate((r) => (window as any).t.skylink.joinRoom({ roomName: r, userData: { name: 'legacy' } }), roomName);
+    const joined = await waitForPageEvent(page, 'peerJoined', { isSelf: true });
+    return joined.detail.peerId as string;
+  }
+
+  for (const order of ['legacy joins first', 'this SDK joins first'] as const) {
+    it(`PEER_JOINED both ways, connected, data channel open (${order})`, async () => {
+      const room = `interop-${order.startsWith('legacy') ? 'a' : 'b'}`;
+      const legacy = await openLegacyPage(browser, web, server.roomServer);
+      const ours = await openCorePage(browser, web, server.roomServer);
+      pages.push(legacy, ours);
+      let legacyId: string;
+      let oursId: string;
+      if (order === 'legacy joins first') {
+        legacyId = await legacyJoin(legacy, room);
+        oursId = await join(ours.page, room, { name: 'ours' });
+      } else {
+        oursId = await join(ours.page, room, { name: 'ours' });
+        legacyId = await legacyJoin(legacy, room);
+      }
+      // Ours sees the legacy peer, connects and opens the main channel.
+      const seen = await waitForPageEvent(ours.page, 'peerJoined', { roomName: room, peerId: legacyId, isSelf: false });
+      expect((seen.detail.peerInfo as { userData: unknown }).userData).toEqual({ name: 'legacy' });
+      expect((seen.detail.peerInfo as { agent: { SMProtocolVersion: string } }).agent.SMProtocolVersion).toBe('2.1.0');
+      await waitConnected(ours.page, room, legacyId, 30_000);
+      // The legacy client sees us, connects and opens its main channel.
+      const legacySeen = await waitForPageEvent(legacy, 'peerJoined', { peerId: oursId, isSelf: false }, 30_000);
+      expect((legacySeen.detail as { peerInfo: { userData: unknown } }).peerInfo.userData).toEqual({ name: 'ours' });
+      await waitForPageEvent(legacy, 'iceConnectionState', { peerId: oursId, state: 'connected' }, 30_000).catch(() =>
+        waitForPageEvent(legacy, 'iceConnectionState', { peerId: oursId, state: 'completed' }, 5_000),
+      );
+      await waitForPageEvent(legacy, 'dataChannelState', { peerId: oursId, state: 'open' }, 30_000);
+      // User data both ways.
+      await ours.page.evaluate((r) => (window as any).t.skylink.setUserData(r, { name: 'ours-2' }), room);
+      await legacy.waitForFunction(
+        (p) => (window as any).t.events.some((e: any) => e.name === 'peerUpdated' && e.detail.peerId === p && e.detail.peerInfo?.userData?.name === 'ours-2'),
+        oursId,
+        { timeout: 20_000 },
+      );
+      await legacy.evaluate((r) => (window as any).t.skylink.setUserData(r, { name: 'legacy-2' }), room);
+      const updated = await waitForPageEvent(ours.page, 'peerUpdated', { roomName: room, peerId: legacyId, isSelf: false });
+      expect((updated.detail.peerInfo as { userData: unknown }).userData).toEqual({ name: 'legacy-2' });
+    });
+  }
+});
