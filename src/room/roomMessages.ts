@@ -18,7 +18,9 @@ export function agentVersionNumber(version: unknown): number {
   const head = Number(parts[0]);
   if (!Number.isFinite(head)) return 0;
   if (parts.length === 1) return head;
-  const tail = parts.slice(1).map((p) => p.replace(/\D/g, '').padStart(2, '0').slice(-2)).join('');
+  // 2.x: the first minor part as is, later parts padded to two digits ('0.9.6.1' -> 0.90601).
+  const [minor = '', ...rest] = parts.slice(1).map((p) => p.replace(/\D/g, ''));
+  const tail = minor + rest.map((p) => p.padStart(2, '0').slice(-2)).join('');
   const n = Number(`${head}.${tail}`);
   return Number.isFinite(n) ? n : head;
 }
