@@ -1,0 +1,117 @@
+import Skylink from '../../../src/Skylink';
+import { SkylinkEventManagerClass } from '../../../src/events/SkylinkEventManager';
+import { SkylinkErrorCode } from '../../../src/errors';
+import { FakeNetwork, type FakePeerConnection } from '../../fakes/FakePeerConnection';
+import { FakeSignalingServer, type FakeSocket } from '../../fakes/FakeSignalingServer';
+import { createFakePlatform, type FakePlatform } from '../../fakes/fakePlatform';
+import { subscribeToEvents, waitForEvent } from '../../helpers/waitForEvent';
+
+interface Client {
+  skylink: Skylink;
+  events: SkylinkEventManagerClass;
+  platform: FakePlatform;
+}
+
+function makeClient(server: FakeSignalingServer, network: FakeNetwork, internals: Record<string, unknown> = {}): Client {
+  const events = new SkylinkEventManagerClass();
+  const platform = createFakePlatform({ server, network });
+  const skylink = new Skylink({ appKey: 'app', defaultRoom: 'lobby', roomServer: '//fake.test:3000', forceSSL: false }, { eventManager: events, platform, ...internals });
+  return { skylink, events, platform };
+}
+
+const selfId = (c: Client): string => {
+  const peers = c.skylink.getPeersInRoom('lobby') ?? {};
+  return Object.keys(peers).find((id) => peers[id]?.isSelf) ?? '';
+};
+
+describe('room events and edge cases', () => {
+  let server: FakeSignalingServer;
+  let network: FakeNetwork;
+  beforeEach(() => {
+    server = new FakeSignalingServer();
+    network = new FakeNetwork();
+  });
+  afterEach(() => server.close());
+
+  it('fires the connection diagnostics events, all carrying the room name', async () => {
+    const a = makeClient(server, network);
+    const b = makeClient(server, network);
+    const names = ['handshakeProgress', 'candidateGenerationState', 'candidateProcessingState', 'peerConnectionState', 'iceConnectionState', 'dataChannelState', 'channelMessage', 'readyStateChange'] as const;
+    const sub = subscribeToEvents(a.events, [...names]);
+    await a.skylink.joinRoom();
+    const open = waitForEvent(a.events, 'dataChannelState', (d) => d.state === 'open');
+    await b.skylink.joinRoom();
+    await open;
+    const bId = selfId(b);
+    const aId = selfId(a);
+    if (!sub.buffered('handshakeProgress').some((d) => d.state === 'answerAck')) {
+      await waitForEvent(a.events, 'handshakeProgress', (d) => d.state === 'answerAck');
+    }
+    expect(sub.buffered('readyStateChange').map((d) => d.readyState)).toEqual([1, 2]);
+    const steps = sub.buffered('handshakeProgress').map((d) => `${d.state}:${d.peerId === aId ? 'self' : d.peerId === bId ? 'B' : '?'}`);
+    // A is the existing peer: enter (self), then B's offer set, our answer (self), B's answerAck.
+    expect(steps).toEqual(['enter:self', 'offer:B', 'answer:self', 'answerAck:B']);
+    expect(sub.buffered('candidateGenerationState').map((d) => d.state)).toEqual(expect.arrayContaining(['gathering', 'complete']));
+    expect(sub.buffered('candidateProcessingState').map((d) => d.state)).toEqual(expect.arrayContaining(['received', 'processSuccess']));
+    expect(sub.buffered('candidateProcessingState')[0]).toMatchObject({ candidateType: 'host', peerId: bId });
+    expect(sub.buffered('peerConnectionState').map((d) => d.state)).toEqual(expect.arrayContaining(['have-remote-offer', 'stable', 'connected']));
+    expect(sub.buffered('iceConnectionState').map((d) => d.state)).toEqual(['checking', 'connected']);
+    for (const name of names) {
+      for (const detail of sub.buffered(name)) expect((detail as { roomName: string }).roomName).toBe('lobby');
+    }
+    sub.unsubscribe();
+    await a.skylink.leaveAllRooms();
+    await b.skylink.leaveAllRooms();
+  });
+
+  it('a server reject after joining ends the room (SYSTEM_ACTION, PEER_LEFT self); a warning does not', async () => {
+    const a = makeClient(server, network);
+    await a.skylink.joinRoom();
+    const socket = a.platform.sockets[0] as FakeSocket;
+    const warn = waitForEvent(a.events, 'systemAction', (d) => d.action === 'warning');
+    socket.fire('message', JSON.stringify({ type: 'redirect', rid: 'rk_lobby', action: 'warning', reason: 'fastmsg', info: 'slow down' }));
+    expect(await warn).toMatchObject({ reason: 'fastmsg', roomName: 'lobby', rid: 'rk_lobby' });
+    expect(a.skylink.getPeerInfo('lobby')?.room.inRoom).toBe(true);
+    const left = waitForEvent(a.events, 'peerLeft', (d) => d.isSelf);
+    socket.fire('message', JSON.stringify({ type: 'redirect', rid: 'rk_lobby', action: 'reject', reason: 'roomclose', info: 'closed' }));
+    await left;
+    expect(socket.connected).toBe(false);
+    // leaveRoom of the ended room still resolves; joining again works.
+    await expect(a.skylink.leaveRoom('lobby')).resolves.toBe('lobby');
+    await a.skylink.joinRoom();
+    await a.skylink.leaveAllRooms();
+  });
+
+  it('leaveRoom during a pending join rejects the join and leaves nothing behind', async () => {
+    const a = makeClient(server, network);
+    server.ignoreJoins = true;
+    const joining = a.skylink.joinRoom();
+    await waitForEvent(a.events, 'channelOpen');
+    await expect(a.skylink.joinRoom()).rejects.toMatchObject({ code: SkylinkErrorCode.ALREADY_IN_ROOM });
+    await a.skylink.leaveRoom('lobby');
+    await expect(joining).rejects.toMatchObject({ code: SkylinkErrorCode.INVALID_STATE });
+    expect((a.platform.sockets[0] as FakeSocket).connected).toBe(false);
+    expect(a.skylink.getPeerInfo('lobby')).toBeNull();
+  });
+
+  it('drops a peer whose connection cannot be restored by ICE restarts', async () => {
+    const a = makeClient(server, network, { iceRestartPolicy: { disconnectedTimeoutMs: 10, restartTimeoutMs: 30, maxAttempts: 1 } });
+    const b = makeClient(server, network);
+    await a.skylink.joinRoom();
+    const open = waitForEvent(a.events, 'dataChannelState', (d) => d.state === 'open');
+    await b.skylink.joinRoom();
+    await open;
+    const bId = selfId(b);
+    // B vanishes without a bye: its side never answers again.
+    server.ignoreJoins = true;
+    const pcA = a.platform.peerConnections[0] as FakePeerConnection;
+    b.platform.peerConnections.forEach((pc) => pc.close());
+    const left = waitForEvent(a.events, 'peerLeft', (d) => d.peerId === bId && !d.isSelf, 3000);
+    pcA.simulateIceState('failed');
+    await left;
+    expect(pcA.signalingState).toBe('closed');
+    expect(a.skylink.getPeersInRoom('lobby')?.[bId]).toBeUndefined();
+    await a.skylink.leaveAllRooms();
+    await b.skylink.leaveAllRooms();
+  });
+});
