@@ -5,6 +5,7 @@
  * @module
  */
 import { READY_STATE_CHANGE, READY_STATE_CHANGE_ERROR } from './constants';
+import { MessageCrypto, type EncryptionMode } from './crypto/MessageCrypto';
 import { SkylinkError, SkylinkErrorCode } from './errors';
 import { skylinkEventManager, type SkylinkEventManagerClass } from './events/SkylinkEventManager';
 import { NO_APP_KEY_MESSAGE, resolveInitOptions } from './initOptions';
@@ -12,6 +13,7 @@ import { createLogger, type Logger } from './logger';
 import type { IceRestartPolicy } from './peer/PeerConnectionManager';
 import { browserPlatform } from './platform/browserPlatform';
 import type { SkylinkPlatform } from './platform/SkylinkPlatform';
+import { RoomMessaging } from './room/RoomMessaging';
 import { SignalingPool } from './room/SignalingHub';
 import { SkylinkRoom } from './room/SkylinkRoom';
 import type { ReconnectPolicy } from './signaling/SignalingClient';
@@ -72,6 +74,10 @@ export default class Skylink {
   readonly #platform: SkylinkPlatform;
   readonly #signaling: SignalingPool;
   readonly #internals: SkylinkInternals;
+  /** Message secrets, encryption mode and persistence flag of every room (one shared service). */
+  readonly #crypto = new MessageCrypto();
+  /** Messaging adapter of each room. */
+  readonly #messaging = new WeakMap<SkylinkRoom, RoomMessaging>();
 
   /**
    * Validates `options` synchronously (no network I/O) and fires READY_STATE_CHANGE `INIT`.
@@ -225,6 +231,7 @@ export default class Skylink {
       ...(this.#internals.iceRestartPolicy ? { iceRestartPolicy: this.#internals.iceRestartPolicy } : {}),
     });
     this.#rooms.set(key, room);
+    this.#messaging.set(room, new RoomMessaging(room, this.#crypto));
     try {
       await room.join(opts.userData);
     } catch (err) {
@@ -476,80 +483,136 @@ export default class Skylink {
   // -------------------------------------------------------------------------------------------
 
   /**
-   * Sends a chat message through the signaling server, to everyone or to `targetPeerId`(s). Encrypted
-   * when a secret is selected; persisted when persistence is on. Fires ON_INCOMING_MESSAGE locally.
+   * Sends a chat message through the signaling server, to everyone or to `targetPeerId`(s) (one private
+   * message per target). Encrypted when a secret is selected; persisted when persistence is on (public
+   * encrypted messages only). Resolves once handed to the socket, then fires ON_INCOMING_MESSAGE locally
+   * (`isSelf: true`).
+   * @param message - A string or any JSON value (encrypted objects arrive as JSON text, as in 2.x).
+   * @param peerSessionId - Sender id shown to receivers instead of our peer id.
+   * @throws SkylinkError `ROOM_NOT_FOUND`, `NOT_IN_ROOM`, `PEER_NOT_FOUND` (unknown target), `INVALID_STATE`
+   *   (persistence on without a selected secret), `MESSAGE_TOO_LARGE`, `INVALID_ARGUMENT`.
    * @example
    * ```ts
    * await skylink.sendMessage('lobby', 'hello');
+   * await skylink.sendMessage('lobby', { type: 'poke' }, [peerA, peerB]);
    * ```
    */
-  sendMessage(roomName: string, message: string, targetPeerId?: string | string[], peerSessionId?: string): Promise<void> {
-    void message;
-    void targetPeerId;
-    void peerSessionId;
-    return this.#notImplemented('sendMessage', roomName);
+  sendMessage(roomName: string, message: unknown, targetPeerId?: string | string[], peerSessionId?: string): Promise<void> {
+    return this.#command(roomName, (room) => this.#messagingOf(room).sendMessage(message, targetPeerId, peerSessionId));
   }
 
   /**
-   * Sends any JSON value over the data channels. Forms: `(roomName, message, target?)` within a room,
-   * or `(message, target?)` across every joined room.
+   * Sends any JSON value over the `main` data channels. Forms: `(roomName, message, target?)` within a
+   * room, or `(message, target?)` in every joined room (a target: in every room where it is found).
+   * Resolves once handed to the channels, then fires ON_INCOMING_MESSAGE locally (`isSelf: true`).
+   * @throws SkylinkError `ROOM_NOT_FOUND`, `PEER_NOT_FOUND`, `DATA_CHANNEL_NOT_OPEN`, `DATA_CHANNEL_DISABLED`,
+   *   `MESSAGE_TOO_LARGE`, `INVALID_ARGUMENT`.
    * @example
    * ```ts
    * await skylink.sendP2PMessage('lobby', { type: 'cursor', x: 10, y: 20 });
+   * await skylink.sendP2PMessage('hi everywhere');
    * ```
    */
   sendP2PMessage(roomName: string, message: unknown, targetPeerId?: string | string[]): Promise<void>;
   sendP2PMessage(message: unknown, targetPeerId?: string | string[]): Promise<void>;
-  sendP2PMessage(roomNameOrMessage: unknown, messageOrTarget?: unknown, targetPeerId?: string | string[]): Promise<void> {
-    void messageOrTarget;
-    void targetPeerId;
-    return this.#notImplemented('sendP2PMessage', roomNameOrMessage);
+  async sendP2PMessage(...args: unknown[]): Promise<void> {
+    try {
+      await RoomMessaging.sendP2PMessage(args, {
+        find: (name) => {
+          const room = this.#findRoom(name);
+          return room ? this.#messaging.get(room) : undefined;
+        },
+        all: () => [...this.#rooms.values()].flatMap((room) => this.#messaging.get(room) ?? []),
+      });
+    } catch (err) {
+      throw SkylinkError.from(err, SkylinkErrorCode.INTERNAL_ERROR);
+    }
   }
 
-  /** Asks the server for the room's persisted messages (also fires STORED_MESSAGES). */
+  /**
+   * Asks the server for the room's persisted messages (needs the key's persistence feature). Resolves
+   * them decrypted and in time order (an item that cannot be decrypted has `content: null` and `error`);
+   * STORED_MESSAGES fires too.
+   * @param roomSessionId - A past room session (`peerInfo.room.roomSessionId`); `''` = the server's default.
+   */
   getStoredMessages(roomName: string, roomSessionId?: string): Promise<StoredMessage[]> {
-    void roomSessionId;
-    return this.#notImplemented('getStoredMessages', roomName);
+    return this.#command(roomName, (room) => this.#messagingOf(room).getStoredMessages(roomSessionId));
   }
 
-  /** Adds an encryption secret for the room. Fires ENCRYPT_SECRETS_UPDATED. */
+  /**
+   * Adds an encryption secret for the room (every peer must add the same secret under the same id).
+   * Fires ENCRYPT_SECRETS_UPDATED.
+   * @example
+   * ```ts
+   * await skylink.setEncryptSecret('lobby', 'correct horse battery staple', 'k1');
+   * await skylink.setSelectedSecret('lobby', 'k1');
+   * ```
+   */
   setEncryptSecret(roomName: string, secret: string, secretId: string): Promise<void> {
-    void secret;
-    void secretId;
-    return this.#notImplemented('setEncryptSecret', roomName);
+    return this.#command(roomName, (room) => this.#messagingOf(room).setEncryptSecret(secret, secretId));
   }
 
-  /** The room's secrets `{ [secretId]: secret }`; `null` when the room is not joined. */
+  /** A copy of the room's secrets `{ [secretId]: secret }`; `null` when the room is not joined. */
   getEncryptSecrets(roomName: string): Record<string, string> | null {
-    return this.#lookup('getEncryptSecrets', roomName);
+    const room = this.#findRoom(roomName);
+    return room ? this.#messagingOf(room).getEncryptSecrets() : null;
   }
 
   /** Deletes one secret, or all when `secretId` is omitted. Fires ENCRYPT_SECRETS_UPDATED. */
   deleteEncryptSecrets(roomName: string, secretId?: string): Promise<void> {
-    void secretId;
-    return this.#notImplemented('deleteEncryptSecrets', roomName);
+    return this.#command(roomName, (room) => this.#messagingOf(room).deleteEncryptSecrets(secretId));
   }
 
-  /** Selects the secret used to encrypt sent messages (`''` disables encryption). */
+  /** Selects the secret used to encrypt sent messages (`''` disables encryption). Fires ENCRYPT_SECRETS_UPDATED. */
   setSelectedSecret(roomName: string, secretId?: string): Promise<void> {
-    void secretId;
-    return this.#notImplemented('setSelectedSecret', roomName);
+    return this.#command(roomName, (room) => this.#messagingOf(room).setSelectedSecret(secretId));
   }
 
-  /** The selected secret id (`''` when none); `null` when the room is not joined. */
+  /** The selected secret **id** (`''` when none), as 2.x returns it; `null` when the room is not joined. */
   getSelectedSecret(roomName: string): string | null {
-    return this.#lookup('getSelectedSecret', roomName);
+    const room = this.#findRoom(roomName);
+    return room ? this.#messagingOf(room).getSelectedSecret() : null;
   }
 
-  /** Turns message persistence on/off (needs the persistence feature). Fires PERSISTENT_MESSAGE_STATE. */
+  /**
+   * Beyond 2.x: how sent messages of the room are encrypted. `'compat'` (default) is the 2.x format that
+   * original clients read; `'authenticated'` is AES-GCM (tamper-evident); `'authenticated-only'` also
+   * refuses received clear-text and 2.x-format messages. See docs/encryption.md.
+   * @throws SkylinkError `INVALID_ARGUMENT` (unknown mode), `NOT_SUPPORTED` (no WebCrypto).
+   * @example
+   * ```ts
+   * await skylink.setEncryptionMode('lobby', 'authenticated');
+   * ```
+   */
+  setEncryptionMode(roomName: string, mode: EncryptionMode): Promise<void> {
+    return this.#command(roomName, (room) => this.#messagingOf(room).setEncryptionMode(mode));
+  }
+
+  /** Beyond 2.x: the room's encryption mode; `null` when the room is not joined. */
+  getEncryptionMode(roomName: string): EncryptionMode | null {
+    const room = this.#findRoom(roomName);
+    return room ? this.#messagingOf(room).getEncryptionMode() : null;
+  }
+
+  /**
+   * Turns message persistence on/off (needs the key's persistence feature, else `FEATURE_NOT_ENABLED`).
+   * While on, public `sendMessage` calls must be encrypted. Fires PERSISTENT_MESSAGE_STATE.
+   */
   setMessagePersistence(roomName: string, isPersistent: boolean): Promise<void> {
-    void isPersistent;
-    return this.#notImplemented('setMessagePersistence', roomName);
+    return this.#command(roomName, (room) => this.#messagingOf(room).setMessagePersistence(isPersistent));
   }
 
-  /** The persistence flag; `null` when the room is not joined. */
+  /** The persistence flag (initially the key's feature); `null` when the room is not joined. */
   getMessagePersistence(roomName: string): boolean | null {
-    return this.#lookup('getMessagePersistence', roomName);
+    const room = this.#findRoom(roomName);
+    return room ? this.#messagingOf(room).getMessagePersistence() : null;
+  }
+
+  /** The messaging adapter every joined room gets in joinRoom. */
+  #messagingOf(room: SkylinkRoom): RoomMessaging {
+    const messaging = this.#messaging.get(room);
+    if (!messaging) throw new SkylinkError(SkylinkErrorCode.INTERNAL_ERROR, 'Room without messaging', { roomName: room.roomName });
+    return messaging;
   }
 
   // -------------------------------------------------------------------------------------------

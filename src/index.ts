@@ -73,6 +73,9 @@ export type { SkylinkEventListener, SkylinkListenerOptions } from './events/Skyl
 export type { SkylinkEventMap, SkylinkEventDetail } from './events/SkylinkEventMap';
 export type * from './events/eventDetails';
 
+// Message encryption modes (beyond 2.x, see docs/encryption.md)
+export { EncryptionMode } from './crypto/MessageCrypto';
+
 // Errors and logging
 export { SkylinkError, SkylinkErrorCode, isSkylinkError } from './errors';
 export type { SkylinkErrorContext } from './errors';

@@ -119,6 +119,8 @@ export class SkylinkRoom {
   private epoch = 0;
   /** @internal */
   readonly ops: RoomPeerOps;
+  /** @internal The key's REST `hasPersistentMessage` feature (set by every authentication; read by messaging). */
+  hasPersistentMessage = false;
 
   constructor(private readonly deps: SkylinkRoomDeps) {
     const agent = deps.platform.agent();
@@ -236,6 +238,7 @@ export class SkylinkRoom {
     this.state.duration = typeof auth.len === 'number' ? auth.len : null;
     this.state.peerSessionId = auth.peerSessionId ?? null;
     this.state.isPrivileged = auth.isPrivileged === true;
+    this.hasPersistentMessage = auth.hasPersistentMessage === true;
   }
 
   private sendJoinAndWait(auth: RoomAuthResponse, resume: boolean): Promise<void> {
