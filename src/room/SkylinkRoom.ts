@@ -479,13 +479,11 @@ export class SkylinkRoom {
     this.finish(new SkylinkError(SkylinkErrorCode.INVALID_STATE, 'Left the room before the join completed', { roomName: this.roomName }));
     const client = this.client;
     if (client && wasJoined && selfId) {
-      const others = client.roomCount > 1;
-      if (others) {
-        // 2.x: leaving one of several rooms sends bye (per peer) and keeps the socket.
-        const targets = [...this.state.peers.keys()];
-        if (targets.length === 0) client.sendNow({ type: 'bye', rid: this.state.rid, mid: selfId });
-        for (const target of targets) client.sendNow({ type: 'bye', rid: this.state.rid, mid: selfId, target });
-      }
+      // 2.x sends bye (one per peer) only when it keeps the socket for other rooms. We always say bye,
+      // so a server that keeps dropped members for a resume grace period knows this leave is final.
+      const targets = [...this.state.peers.keys()];
+      if (targets.length === 0) client.sendNow({ type: 'bye', rid: this.state.rid, mid: selfId });
+      for (const target of targets) client.sendNow({ type: 'bye', rid: this.state.rid, mid: selfId, target });
     }
     this.ops.removeAllPeers();
     this.releaseClient();

@@ -124,4 +124,31 @@ describe('SDK core against the real server', () => {
     void bId;
     void cId;
   });
+
+  it('getPeers: privileged keys get the peer list (GET_PEERS_STATE_CHANGE), others are refused', async () => {
+    await server.close();
+    server = await createSkylinkServer({
+      host: '127.0.0.1',
+      port: 0,
+      iceServers: [],
+      logLevel: 'error',
+      apps: { 'it-app': { isPrivileged: true }, 'plain-app': {} },
+    });
+    const [a, b] = [client(), client()];
+    const [, bId] = await joinAll('peers', a, b);
+    const sub = subscribeToEvents(a.events, ['getPeersStateChange']);
+    // Both peers use the privileged key: they are listed with showAll only.
+    expect((await a.skylink.getPeers('peers')).peers ?? []).toEqual([]);
+    const list = await a.skylink.getPeers('peers', true);
+    expect(list.peers?.sort()).toEqual([selfId(a, 'peers'), bId].sort());
+    expect(sub.buffered('getPeersStateChange').map((d) => d.state)).toEqual(['enquired', 'dispatched', 'received', 'enquired', 'dispatched', 'received']);
+    sub.unsubscribe();
+    const plain = new Skylink(
+      { appKey: 'plain-app', roomServer: `//127.0.0.1:${server.port}`, forceSSL: false },
+      { eventManager: new SkylinkEventManagerClass(), platform: createRealSignalingPlatform(network) },
+    );
+    clients.push({ skylink: plain, events: new SkylinkEventManagerClass(), platform: createRealSignalingPlatform(network) });
+    await plain.joinRoom({ roomName: 'peers' });
+    await expect(plain.getPeers('peers')).rejects.toMatchObject({ code: 'NOT_PRIVILEGED' });
+  });
 });
