@@ -1,0 +1,79 @@
+// Case 2: join latency. One page per peer (fresh context each); pages join one after the other,
+// each once the room is fully connected. For the k-th joiner (N = k peers in the room) we measure,
+// in that page, from the joinRoom() call to the moment its main data channel is open with every
+// one of the N-1 others (the REST call and socket connection are included: each page is new).
+// Same server, same pages and driver for this SDK and skylinkjs 2.7.2; runs alternate the order.
+import { makeRow } from '../lib/report.mjs';
+import { roomName, SDKS, withBrowserSession } from '../lib/session.mjs';
+
+export const name = 'join';
+export const title = 'Join latency (joinRoom() to data channel open with every other peer)';
+
+const MAX_PEERS = 6;
+const REPORTED = [2, 4, 6];
+
+/** Joins MAX_PEERS pages one by one; returns { N: ms } for N = 2..MAX_PEERS. */
+async function joinSequence(openSdkPage, sdk, peers = MAX_PEERS) {
+  const pages = await Promise.all(Array.from({ length: peers }, () => openSdkPage(sdk)));
+  const room = roomName(sdk === 'ours' ? 'jo' : 'js');
+  const latency = {};
+  try {
+    for (let k = 0; k < pages.length; k++) {
+      const ms = await pages[k].page.evaluate(
+        async ({ room, others }) => {
+          const { t0 } = await window.bench.join(room);
+          const t1 = others > 0 ? await window.bench.waitOpen(others, 30_000) : t0;
+          return t1 - t0;
+        },
+        { room, others: k },
+      );
+      if (k > 0) latency[k + 1] = ms;
+      // The room is complete before the next page joins: every earlier page sees the newcomer.
+      await Promise.all(pages.slice(0, k).map((p) => p.page.evaluate((n) => window.bench.waitOpen(n, 30_000), k)));
+    }
+    return latency;
+  } catch (err) {
+    const logs = pages.flatMap((p) => p.logs.filter((l) => !l.includes('Failed to')).slice(-5));
+    throw new Error(`${SDKS[sdk].label}: ${err.message.split('\n')[0]}\n${logs.join('\n')}`);
+  } finally {
+    await Promise.all(pages.map((p) => p.close().catch(() => {})));
+  }
+}
+
+export async function run(ctx) {
+  const results = { ours: [], skylinkjs: [] };
+  // Cheap case: at least 5 sequences, since one join is a single noisy sample.
+  const runs = Number(ctx.options['join-runs'] ?? Math.max(ctx.runs, 5));
+  await withBrowserSession(ctx, async ({ openSdkPage }) => {
+    // Warm-up (discarded): first page loads, JIT, server code paths.
+    for (const sdk of ['ours', 'skylinkjs']) await joinSequence(openSdkPage, sdk, 2);
+    for (let r = 0; r < runs; r++) {
+      for (const sdk of r % 2 === 0 ? ['ours', 'skylinkjs'] : ['skylinkjs', 'ours']) {
+        ctx.checkDeadline();
+        const lat = await joinSequence(openSdkPage, sdk);
+        results[sdk].push(lat);
+        ctx.log(`${SDKS[sdk].label} run ${r + 1}: ${Object.entries(lat).map(([n, ms]) => `${n} peers ${ms.toFixed(0)} ms`).join(', ')}`);
+      }
+    }
+  });
+  const rows = REPORTED.map((n) => {
+    const row = makeRow({
+      case: name,
+      metric: `join latency, ${n} peers`,
+      unit: 'ms',
+      better: 'lower',
+      ours: { label: SDKS.ours.label, values: results.ours.map((l) => l[n]) },
+      baseline: { label: SDKS.skylinkjs.label, values: results.skylinkjs.map((l) => l[n]) },
+      target: n === 2 ? '<= 0.5x, < 150 ms' : '<= 0.5x',
+    });
+    row.pass = row.ratio !== null && row.ratio.median <= 0.5 && (n !== 2 || row.ours.median < 150);
+    return row;
+  });
+  return {
+    rows,
+    notes: [
+      `Pages join one after the other into a fresh room; the k-th joiner's time from joinRoom() to its main data channel being open with all k-1 others (REST + socket connect included, no media). ${runs} sequences per SDK after one discarded warm-up.`,
+    ],
+    raw: results,
+  };
+}

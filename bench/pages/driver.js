@@ -1,0 +1,102 @@
+// Page-side driver shared by sdk.html (this SDK) and skylinkjs.html (original 2.7.2): both speak
+// the Skylink 2.x API, so the benchmark drives them with the same code. Exposes window.bench.
+// Times are performance.now() of this page. Waits are event-driven, each with a timeout.
+(() => {
+  const state = { skylink: null, mod: null, selfId: {}, open: new Map(), waiters: new Set(), log: [] };
+
+  function notify() {
+    for (const w of [...state.waiters]) w();
+  }
+
+  /** Resolves `check()`'s first truthy value, re-checked after each recorded event. */
+  function waitFor(check, timeoutMs, what) {
+    return new Promise((resolve, reject) => {
+      const run = () => {
+        let v;
+        try {
+          v = check();
+        } catch (err) {
+          done();
+          reject(err);
+          return;
+        }
+        if (v) {
+          done();
+          resolve(v);
+        }
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`timeout (${timeoutMs} ms) waiting for ${what}`));
+      }, timeoutMs);
+      const done = () => {
+        clearTimeout(timer);
+        state.waiters.delete(run);
+      };
+      state.waiters.add(run);
+      run();
+    });
+  }
+
+  function init({ roomServer, appKey = 'bench-app', logLevel = 'ERROR', options = {} }) {
+    const mod = window.SkylinkModule;
+    state.mod = mod;
+    const { SkylinkEventManager, SkylinkConstants, SkylinkLogger } = mod;
+    SkylinkLogger.setLevel(SkylinkLogger.logLevels[logLevel]);
+    const EV = SkylinkConstants.EVENTS;
+    SkylinkEventManager.addEventListener(EV.DATA_CHANNEL_STATE, (e) => {
+      const d = e.detail;
+      if (d.channelType !== 'messaging') return;
+      if (d.state === 'open') state.open.set(d.peerId, performance.now());
+      else if (d.state === 'closed' || d.state === 'closing' || d.state === 'error') state.open.delete(d.peerId);
+      notify();
+    });
+    SkylinkEventManager.addEventListener(EV.PEER_JOINED, (e) => {
+      const d = e.detail;
+      if (d.isSelf) {
+        const room = d.roomName ?? d.room?.roomName ?? d.room;
+        state.selfId[typeof room === 'string' ? room : 'room'] = d.peerId;
+        state.selfId.last = d.peerId;
+      }
+      notify();
+    });
+    SkylinkEventManager.addEventListener(EV.PEER_LEFT, (e) => {
+      if (!e.detail.isSelf) state.open.delete(e.detail.peerId);
+      notify();
+    });
+    state.skylink = new mod.default({ appKey, roomServer, forceSSL: false, enableStatsGathering: false, ...options });
+    return true;
+  }
+
+  /** joinRoom without media; returns the call time and our peer id once PEER_JOINED(self) fired. */
+  async function join(roomName, timeoutMs = 20_000) {
+    const t0 = performance.now();
+    await state.skylink.joinRoom({ roomName, audio: false, video: false });
+    const selfId = await waitFor(() => state.selfId.last, timeoutMs, 'peerJoined (self)');
+    return { t0, selfId };
+  }
+
+  /** Waits until the main data channel is open with at least `count` peers; returns the time the last opened. */
+  async function waitOpen(count, timeoutMs = 30_000, exclude = []) {
+    return waitFor(
+      () => {
+        const times = [...state.open.entries()].filter(([id]) => !exclude.includes(id)).map(([, t]) => t);
+        return times.length >= count ? Math.max(...times) : 0;
+      },
+      timeoutMs,
+      `data channel open with ${count} peer(s)`,
+    );
+  }
+
+  function openPeers() {
+    return [...state.open.keys()];
+  }
+
+  async function leave(roomName) {
+    await state.skylink.leaveRoom(roomName);
+    state.selfId.last = undefined;
+    state.open.clear();
+  }
+
+  window.bench = { init, join, waitOpen, waitFor, notify, openPeers, leave, state };
+})();
