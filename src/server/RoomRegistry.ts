@@ -36,7 +36,7 @@ export type NewMember = Omit<RoomMember, 'seq'>;
 
 export type AdmitResult =
   | { ok: true; member: RoomMember; room: RoomInfo }
-  | { ok: false; reason: 'locked' | 'full'; room: RoomInfo };
+  | { ok: false; reason: 'locked' | 'full' | 'taken'; room: RoomInfo };
 
 export interface RoomWithMembers {
   room: RoomInfo;
@@ -47,7 +47,7 @@ export interface RoomRegistry {
   /** For REST: the room (created empty, with a fresh session, if absent). */
   touchRoom(rid: string, appKey: string, roomName: string): Promise<RoomInfo>;
   getRoom(rid: string): Promise<RoomInfo | undefined>;
-  /** Adds a member unless the room is locked or full. */
+  /** Adds a member unless the room is locked or full, or its `sid` is already a member (`taken`). */
   admit(rid: string, appKey: string, roomName: string, member: NewMember, maxMembers: number): Promise<AdmitResult>;
   getMember(rid: string, sid: string): Promise<RoomMember | undefined>;
   /** Members in admission order. */
@@ -56,6 +56,8 @@ export interface RoomRegistry {
   removeMember(rid: string, sid: string): Promise<RoomMember | undefined>;
   setLocked(rid: string, locked: boolean): Promise<void>;
   setUserData(rid: string, sid: string, userData: string): Promise<void>;
+  /** Moves a member to another socket (session resume). */
+  setSocket(rid: string, sid: string, socketId: string): Promise<void>;
   /** Rooms (with members) of the given apps. */
   listRooms(appKeys: ReadonlySet<string>): Promise<RoomWithMembers[]>;
   counts(): Promise<{ rooms: number; members: number }>;
@@ -129,6 +131,7 @@ export class MemoryRoomRegistry implements RoomRegistry {
     maxMembers: number,
   ): Promise<AdmitResult> {
     const entry = this.#rooms.get(rid) ?? this.#create(rid, appKey, roomName);
+    if (entry.members.has(member.sid)) return { ok: false, reason: 'taken', room: { ...entry.info } };
     if (entry.info.locked) return { ok: false, reason: 'locked', room: { ...entry.info } };
     if (entry.members.size >= maxMembers) return { ok: false, reason: 'full', room: { ...entry.info } };
     const admitted: RoomMember = { ...member, seq: entry.nextSeq++ };
@@ -165,6 +168,11 @@ export class MemoryRoomRegistry implements RoomRegistry {
   async setUserData(rid: string, sid: string, userData: string): Promise<void> {
     const member = this.#rooms.get(rid)?.members.get(sid);
     if (member) member.userData = userData;
+  }
+
+  async setSocket(rid: string, sid: string, socketId: string): Promise<void> {
+    const member = this.#rooms.get(rid)?.members.get(sid);
+    if (member) member.socketId = socketId;
   }
 
   async listRooms(appKeys: ReadonlySet<string>): Promise<RoomWithMembers[]> {

@@ -22,6 +22,8 @@ import { turnRestCredentials, type TokenService } from './auth';
 import type { ResolvedServerConfig } from './config';
 import type { Connection, Membership, SkylinkSocket } from './connection';
 import { FloodController } from './FloodControl';
+import type { RoomGrant } from './auth';
+import { MemberSessions } from './MemberSessions';
 import type { RoomMember, RoomRegistry } from './RoomRegistry';
 import type { ServerLogger } from './serverLogger';
 import type { MessageStore } from './stores/MessageStore';
@@ -52,6 +54,7 @@ export class SignalingServer {
   readonly #log: ServerLogger;
   readonly #connections = new Set<Connection>();
   readonly #features: RoomFeatures;
+  readonly #sessions = new MemberSessions();
   #tieBreaker = 0;
   #shuttingDown = false;
 
@@ -61,6 +64,7 @@ export class SignalingServer {
     this.#features = new RoomFeatures({
       ...deps,
       send: (socketId, msg) => this.send(socketId, msg),
+      deliver: (rid, member, msg) => this.#deliver(rid, member, JSON.stringify(msg)),
       membership: (conn, msg) => this.membership(conn, msg),
       handle: (conn, msg) => this.#handle(conn, msg),
     });
@@ -69,6 +73,11 @@ export class SignalingServer {
 
   get connectionCount(): number {
     return this.#connections.size;
+  }
+
+  /** Members whose socket dropped and that may still resume. */
+  get suspendedCount(): number {
+    return this.#sessions.suspendedCount;
   }
 
   // ---- connection lifecycle ------------------------------------------------------------------
@@ -90,7 +99,7 @@ export class SignalingServer {
       conn.closed = true;
       this.#connections.delete(conn);
       this.#log.debug('socket disconnected', { socketId: socket.id, reason });
-      this.#enqueue(conn, () => this.#leaveAll(conn));
+      this.#enqueue(conn, () => this.#onDisconnect(conn, reason));
     });
   }
 
@@ -125,6 +134,7 @@ export class SignalingServer {
     if (verdict === 'disconnect') {
       this.#log.warn('disconnecting flooding socket', { socketId: conn.socket.id });
       conn.closed = true;
+      conn.kicked = true;
       conn.socket.disconnect(true);
       return false;
     }
@@ -151,6 +161,11 @@ export class SignalingServer {
 
   send(socketId: string, msg: ServerToClientMessage | ClientToServerMessage): void {
     this.#deps.io.to(socketId).emit('message', JSON.stringify(msg));
+  }
+
+  /** To a room member: its current socket, or its backlog while it is suspended. */
+  #deliver(rid: string, member: RoomMember, json: string): void {
+    if (!this.#sessions.deliver(rid, member.sid, json)) this.#deps.io.to(member.socketId).emit('message', json);
   }
 
   #redirect(conn: Connection, rid: string, action: SystemAction, reason: SystemActionReason, info: string): void {
@@ -184,7 +199,7 @@ export class SignalingServer {
         this.#log.info('dropped message to unknown target', { rid: m.rid, type: msg.type, from: m.sid });
         return;
       }
-      this.send(target.socketId, msg);
+      this.#deliver(m.rid, target, JSON.stringify(msg));
       return;
     }
     await this.#broadcast(m, msg);
@@ -197,7 +212,7 @@ export class SignalingServer {
   ): Promise<void> {
     const json = JSON.stringify(msg);
     for (const member of await this.#deps.registry.listMembers(from.rid)) {
-      if (member.sid !== from.sid && filter(member)) this.#deps.io.to(member.socketId).emit('message', json);
+      if (member.sid !== from.sid && filter(member)) this.#deliver(from.rid, member, json);
     }
   }
 
@@ -270,8 +285,7 @@ export class SignalingServer {
       this.#redirect(conn, msg.rid, SystemAction.REJECT, reason, info);
     };
     const previous = conn.rooms.get(msg.rid);
-    if (previous) await this.#leave(conn, previous, 'rejoin');
-    if (conn.rooms.size >= config.maxRoomsPerSocket) {
+    if (!previous && conn.rooms.size >= config.maxRoomsPerSocket) {
       return reject(SystemActionReason.SERVER_ERROR, 'Too many rooms on one connection');
     }
     const check = tokens.verifyJoin(msg);
@@ -283,31 +297,35 @@ export class SignalingServer {
     if (!apps.isOriginAllowed(app, conn.socket.handshake.headers.origin)) {
       return reject(SystemActionReason.KEY_FAILED, 'Origin not allowed for this App Key');
     }
-    const sid = randomUUID();
+    const resumeSid = this.#verifiedResumeSid(msg, grant.rid);
+    if (previous && previous.sid !== resumeSid) await this.#leave(conn, previous, 'rejoin');
+    if (resumeSid !== undefined && (await this.#resume(conn, msg, grant, app, resumeSid))) return;
+
     const isPrivileged = app.isPrivileged ?? false;
-    const admitted = await registry.admit(
-      grant.rid,
-      grant.app,
-      grant.room,
-      {
-        sid,
-        socketId: conn.socket.id,
-        appKey: grant.app,
-        isPrivileged,
-        autoIntroduce: app.autoIntroduce ?? true,
-        joinedAt: Date.now(),
-      },
-      config.maxMembersPerRoom,
-    );
+    const newMember = (sid: string): Parameters<RoomRegistry['admit']>[3] => ({
+      sid,
+      socketId: conn.socket.id,
+      appKey: grant.app,
+      isPrivileged,
+      autoIntroduce: app.autoIntroduce ?? true,
+      joinedAt: Date.now(),
+    });
+    // A verified resumeSid unknown here (e.g. after a restart) gets its sid back when it is free.
+    let admitted = await registry.admit(grant.rid, grant.app, grant.room, newMember(resumeSid ?? randomUUID()), config.maxMembersPerRoom);
+    if (!admitted.ok && admitted.reason === 'taken') {
+      admitted = await registry.admit(grant.rid, grant.app, grant.room, newMember(randomUUID()), config.maxMembersPerRoom);
+    }
     if (!admitted.ok) {
       return admitted.reason === 'locked'
         ? reject(SystemActionReason.LOCKED, 'The room is locked')
         : reject(SystemActionReason.SERVER_ERROR, 'The room is full');
     }
+    const { sid } = admitted.member;
     if (conn.closed) {
       await registry.removeMember(grant.rid, sid);
       return;
     }
+    this.#tieBreaker = Math.max(this.#tieBreaker + 1, Date.now() * 100);
     const membership: Membership = {
       rid: grant.rid,
       sid,
@@ -316,22 +334,79 @@ export class SignalingServer {
       app,
       sessionId: admitted.room.sessionId,
       isPrivileged,
+      tieBreaker: this.#tieBreaker,
+      resumable: msg.resumable === true,
       timers: [],
     };
-    conn.rooms.set(grant.rid, membership);
-    this.#tieBreaker = Math.max(this.#tieBreaker + 1, Date.now() * 100);
-    this.send(conn.socket.id, {
-      type: 'inRoom',
+    this.#sessions.attach(conn, membership);
+    conn.socket.emit('message', JSON.stringify(this.#inRoom(membership, admitted.room.locked, false)));
+    this.#log.info('peer joined', {
       rid: grant.rid,
+      appKey: grant.app,
+      room: grant.room,
       sid,
-      mid: sid,
-      pc_config: { iceServers: this.#iceServers() },
-      tieBreaker: this.#tieBreaker,
-      isPrivileged,
-      autoIntroduce: app.autoIntroduce ?? true,
+      ...(resumeSid !== undefined ? { resumeSid, sameSid: sid === resumeSid } : {}),
     });
-    this.#log.info('peer joined', { rid: grant.rid, appKey: grant.app, room: grant.room, sid });
     if (grant.scheduled) this.#scheduleClose(conn, membership, Date.parse(grant.start) + grant.len * 3_600_000);
+  }
+
+  #inRoom(m: Membership, isLocked: boolean, resumed: boolean): ServerToClientMessage {
+    return {
+      type: 'inRoom',
+      rid: m.rid,
+      sid: m.sid,
+      mid: m.sid,
+      pc_config: { iceServers: this.#iceServers() },
+      tieBreaker: m.tieBreaker,
+      isPrivileged: m.isPrivileged,
+      autoIntroduce: m.app.autoIntroduce ?? true,
+      isLocked,
+      // Resume extension fields only for clients that asked for it (2.x never does).
+      ...(m.resumable ? { resumeToken: this.#deps.tokens.resumeToken(m.rid, m.sid), resumed } : {}),
+    };
+  }
+
+  /** The `resumeSid` of a joinRoom whose `resumeToken` proves it, else undefined. */
+  #verifiedResumeSid(msg: Extract<ClientToServerMessage, { type: 'joinRoom' }>, rid: string): string | undefined {
+    const { resumeSid, resumeToken } = msg;
+    if (resumeSid === undefined && resumeToken === undefined) return undefined;
+    if (resumeSid !== undefined && resumeToken !== undefined && this.#deps.tokens.verifyResume(rid, resumeSid, resumeToken)) {
+      return resumeSid;
+    }
+    this.#log.warn('resume token rejected: joining as a new peer', { rid, resumeSid: resumeSid?.slice(0, 64) });
+    return undefined;
+  }
+
+  /**
+   * Reattaches the member `sid` (suspended, or still on an old socket) to `conn`: `inRoom` with
+   * `resumed: true`, then what it missed. Nobody else is told. Not subject to the lock: it was
+   * admitted before. Returns false when this server does not hold that member.
+   */
+  async #resume(
+    conn: Connection,
+    msg: Extract<ClientToServerMessage, { type: 'joinRoom' }>,
+    grant: RoomGrant,
+    app: Membership['app'],
+    sid: string,
+  ): Promise<boolean> {
+    const room = await this.#deps.registry.getRoom(grant.rid);
+    if (!room || conn.closed) return false;
+    // From here to the backlog flush nothing yields: no delivery can slip in between.
+    const resumed = this.#sessions.resume(conn, grant.rid, sid, msg.resumable === true);
+    if (!resumed) return false;
+    const { membership: m, backlog, takenFrom } = resumed;
+    m.app = app;
+    conn.socket.emit('message', JSON.stringify(this.#inRoom(m, room.locked, true)));
+    for (const json of backlog) conn.socket.emit('message', json);
+    this.#log.info('peer resumed', {
+      rid: m.rid,
+      sid,
+      backlog: backlog.length,
+      ...(takenFrom && takenFrom !== conn ? { tookOverSocket: takenFrom.socket.id } : {}),
+    });
+    if (grant.scheduled) this.#scheduleClose(conn, m, Date.parse(grant.start) + grant.len * 3_600_000);
+    await this.#deps.registry.setSocket(m.rid, sid, conn.socket.id);
+    return true;
   }
 
   #scheduleClose(conn: Connection, m: Membership, endsAt: number): void {
@@ -363,17 +438,37 @@ export class SignalingServer {
   }
 
   async #leave(conn: Connection, m: Membership, why: string): Promise<void> {
-    if (conn.rooms.get(m.rid) !== m) return;
-    conn.rooms.delete(m.rid);
-    for (const t of m.timers) clearTimeout(t);
-    m.timers = [];
+    if (!this.#sessions.detach(conn, m)) return;
     const removed = await this.#deps.registry.removeMember(m.rid, m.sid);
     this.#log.info('peer left', { rid: m.rid, sid: m.sid, why });
     if (removed && !this.#shuttingDown) await this.#broadcast(m, { type: 'bye', rid: m.rid, mid: m.sid });
   }
 
-  async #leaveAll(conn: Connection): Promise<void> {
-    for (const m of [...conn.rooms.values()]) await this.#leave(conn, m, 'disconnect');
+  /**
+   * Socket gone: resumable members wait for their client to come back, the others leave now. A
+   * client that closed its socket itself (socket.io disconnect packet) meant to leave: no grace.
+   */
+  async #onDisconnect(conn: Connection, reason: string): Promise<void> {
+    const graceMs = this.#deps.config.resumeGraceMs;
+    const deliberate = reason === 'client namespace disconnect';
+    for (const m of [...conn.rooms.values()]) {
+      const suspend = m.resumable && graceMs > 0 && !deliberate && !conn.kicked && !this.#shuttingDown;
+      if (suspend && this.#sessions.suspend(conn, m, graceMs, (x, why) => this.#endSuspended(x, why))) {
+        this.#log.info('peer suspended until it resumes', { rid: m.rid, sid: m.sid, graceMs });
+      } else {
+        await this.#leave(conn, m, 'disconnect');
+      }
+    }
+  }
+
+  /** A suspended member did not come back in time (or missed too much): it leaves the room. */
+  #endSuspended(m: Membership, why: 'grace' | 'overflow'): void {
+    const task = async (): Promise<void> => {
+      const removed = await this.#deps.registry.removeMember(m.rid, m.sid);
+      this.#log.info('peer left', { rid: m.rid, sid: m.sid, why: why === 'grace' ? 'resume grace expired' : 'resume backlog overflow' });
+      if (removed && !this.#shuttingDown) await this.#broadcast(m, { type: 'bye', rid: m.rid, mid: m.sid });
+    };
+    task().catch((err: unknown) => this.#log.error('ending a suspended member failed', { rid: m.rid, err: err as Error }));
   }
 
   #iceServers(): IceServerEntry[] {
@@ -398,9 +493,13 @@ export class SignalingServer {
 
   // ---- shutdown ------------------------------------------------------------------------------
 
-  /** Tells every member its room closes, then disconnects everybody (waiting for the flush). */
+  /**
+   * Tells every member its room closes, then disconnects everybody (waiting for the flush).
+   * Resumable members are told nothing: their client resumes on the next server (same `sid`).
+   */
   async shutdown(graceMs = 1000): Promise<void> {
     this.#shuttingDown = true;
+    this.#sessions.clearSuspended();
     const connections = [...this.#connections];
     const flushed = connections.map((conn) => {
       const transport = conn.socket.conn;
@@ -416,6 +515,7 @@ export class SignalingServer {
     });
     for (const conn of connections) {
       for (const m of conn.rooms.values()) {
+        if (m.resumable) continue;
         this.#redirect(conn, m.rid, SystemAction.REJECT, SystemActionReason.ROOM_CLOSE, 'The server is shutting down');
       }
       conn.socket.disconnect(true);

@@ -6,6 +6,9 @@
  * HMAC-SHA256(tokenSecret, grant); `userCred` = HMAC-SHA256 over rid, username, timeStamp and the
  * roomCred signature. Tokens are stateless (any instance sharing `tokenSecret` can check them);
  * single use is enforced by remembering consumed `userCred`s until they expire.
+ *
+ * Resume tokens (session-resume extension): HMAC-SHA256(resumeSecret, rid, sid). Stateless, so a
+ * restarted server (same secret) can re-admit a client with its previous `sid`.
  */
 import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { SystemActionReason } from '../signaling/protocol';
@@ -95,7 +98,18 @@ export class TokenService {
     private readonly secret: string,
     private readonly ttlMs: number,
     private readonly now: () => number = Date.now,
+    private readonly resumeSecret: string = secret,
   ) {}
+
+  /** The token proving "I was `sid` in `rid`", handed out in `inRoom.resumeToken`. */
+  resumeToken(rid: string, sid: string): string {
+    const mac = createHmac('sha256', this.resumeSecret).update(`resume\n${rid}\n${sid}`).digest();
+    return `r1.${b64url(mac)}`;
+  }
+
+  verifyResume(rid: string, sid: string, token: string): boolean {
+    return safeEqual(this.resumeToken(rid, sid), token);
+  }
 
   #sign(kind: string, data: string): string {
     return b64url(createHmac('sha256', this.secret).update(`${kind}\n${data}`).digest());

@@ -81,6 +81,12 @@ export interface SkylinkServerConfig {
   tokenSecret?: string;
   /** How long a REST token may be used to join (default 600000 ms). */
   tokenTtlMs?: number;
+  /**
+   * Session resume: how long the membership of a client that joined with `resumable: true`
+   * outlives its socket before the room gets `bye` (default 15000 ms; 0 = immediate `bye`).
+   * Original 2.x clients always get the immediate `bye`.
+   */
+  resumeGraceMs?: number;
   /** `redirect warning toclose` this long before a scheduled room ends (default 60000 ms). */
   closeWarningMs?: number;
   iceServers?: IceServerConfig[];
@@ -119,6 +125,7 @@ export interface ResolvedServerConfig
       | 'apps'
       | 'tokenSecret'
       | 'tokenTtlMs'
+      | 'resumeGraceMs'
       | 'closeWarningMs'
       | 'iceServers'
       | 'socketPath'
@@ -130,6 +137,11 @@ export interface ResolvedServerConfig
     >
   > {
   floodControl: Required<FloodControlConfig> | false;
+  /**
+   * HMAC key of the resume tokens: `tokenSecret` when configured; in dev mode without one, a fixed
+   * public value so that sessions resume across restarts (dev mode is insecure anyway).
+   */
+  resumeSecret: string;
   storage: StorageConfig;
   turn?: TurnSecretConfig;
   publicHost?: string;
@@ -146,6 +158,9 @@ export const DEFAULT_FLOOD_CONTROL: Readonly<Required<FloodControlConfig>> = Obj
   hardBurst: 2000,
   hardRatePerSecond: 500,
 });
+
+/** Resume-token key of dev mode without `tokenSecret`: public, so resume tokens are forgeable there. */
+export const DEV_RESUME_SECRET = 'skylink-dev-mode-resume-secret (insecure, public)';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -196,6 +211,11 @@ export function resolveServerConfig(config: SkylinkServerConfig = {}): ResolvedS
   if (config.tokenSecret !== undefined && config.tokenSecret.length < 16) {
     throw new ConfigError('tokenSecret must have at least 16 characters');
   }
+  const resumeGraceMs = config.resumeGraceMs ?? 15_000;
+  if (!Number.isFinite(resumeGraceMs) || resumeGraceMs < 0 || resumeGraceMs > 600_000) {
+    throw new ConfigError('resumeGraceMs must be between 0 and 600000');
+  }
+  const tokenSecret = config.tokenSecret ?? randomBytes(32).toString('hex');
   const storage = config.storage ?? { kind: 'memory' };
   if (storage.kind === 'file' && !storage.path) throw new ConfigError('storage.path is required for kind "file"');
   return {
@@ -203,8 +223,10 @@ export function resolveServerConfig(config: SkylinkServerConfig = {}): ResolvedS
     host: config.host ?? '127.0.0.1',
     dev: config.dev ?? false,
     apps,
-    tokenSecret: config.tokenSecret ?? randomBytes(32).toString('hex'),
+    tokenSecret,
     tokenTtlMs: config.tokenTtlMs ?? 600_000,
+    resumeGraceMs,
+    resumeSecret: config.tokenSecret ?? (config.dev ? DEV_RESUME_SECRET : tokenSecret),
     closeWarningMs: config.closeWarningMs ?? 60_000,
     iceServers: config.iceServers ?? [],
     turn: config.turn,
@@ -240,7 +262,7 @@ export function loadConfigFile(path: string): SkylinkServerConfig {
 /**
  * Config from the environment: `PORT`, `HOST`, `SKYLINK_DEV=1`, `SKYLINK_APPS` (JSON object of
  * App Key -> settings), `SKYLINK_TOKEN_SECRET`, `SKYLINK_DATA_FILE`, `SKYLINK_PUBLIC_HOST`,
- * `SKYLINK_LOG_LEVEL`.
+ * `SKYLINK_LOG_LEVEL`, `SKYLINK_RESUME_GRACE_MS`.
  */
 export function configFromEnv(env: NodeJS.ProcessEnv): SkylinkServerConfig {
   const out: SkylinkServerConfig = {};
@@ -257,6 +279,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): SkylinkServerConfig {
   if (env.SKYLINK_TOKEN_SECRET) out.tokenSecret = env.SKYLINK_TOKEN_SECRET;
   if (env.SKYLINK_DATA_FILE) out.storage = { kind: 'file', path: env.SKYLINK_DATA_FILE };
   if (env.SKYLINK_PUBLIC_HOST) out.publicHost = env.SKYLINK_PUBLIC_HOST;
+  if (env.SKYLINK_RESUME_GRACE_MS) out.resumeGraceMs = Number(env.SKYLINK_RESUME_GRACE_MS);
   if (env.SKYLINK_LOG_LEVEL) out.logLevel = env.SKYLINK_LOG_LEVEL as ServerLogLevel;
   return out;
 }

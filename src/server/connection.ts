@@ -18,6 +18,10 @@ export interface Membership {
   /** Room session the member joined. */
   sessionId: string;
   isPrivileged: boolean;
+  /** `inRoom.tieBreaker` (kept when the session resumes). */
+  tieBreaker: number;
+  /** Joined with `resumable: true`: a socket drop suspends the membership for a grace period. */
+  resumable: boolean;
   /** Scheduled-room timers (toclose / roomclose). */
   timers: NodeJS.Timeout[];
 }
@@ -30,4 +34,6 @@ export interface Connection {
   /** Serialises the handling of this socket's messages. */
   queue: Promise<void>;
   closed: boolean;
+  /** The server cut this socket (flood control): its memberships end at once, without grace. */
+  kicked?: boolean;
 }

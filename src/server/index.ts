@@ -48,7 +48,10 @@ export interface SkylinkServer {
   host: string;
   /** The underlying HTTP server (socket.io is attached to it). */
   httpServer: HttpServer;
-  /** Graceful shutdown: members get `redirect roomclose`, sockets close, the store is flushed. */
+  /**
+   * Graceful shutdown: 2.x members get `redirect roomclose` (resumable members nothing: they
+   * resume on the next server), sockets close, the store is flushed.
+   */
   close(): Promise<void>;
 }
 
@@ -76,7 +79,7 @@ export async function createSkylinkServer(options: SkylinkServerConfig = {}): Pr
   const store = createStore(config, log);
   await store.open();
   const registry = new MemoryRoomRegistry(config.tokenTtlMs);
-  const tokens = new TokenService(config.tokenSecret, config.tokenTtlMs);
+  const tokens = new TokenService(config.tokenSecret, config.tokenTtlMs, Date.now, config.resumeSecret);
   const apps = new AppDirectory(config.apps, config.dev);
 
   const httpServer = createServer();
@@ -105,7 +108,11 @@ export async function createSkylinkServer(options: SkylinkServerConfig = {}): Pr
       staticFiles: new StaticFiles(config.staticMounts),
       log,
       port: () => port,
-      health: async () => ({ ...(await registry.counts()), connections: signaling.connectionCount }),
+      health: async () => ({
+        ...(await registry.counts()),
+        connections: signaling.connectionCount,
+        suspended: signaling.suspendedCount,
+      }),
     });
     // engine.io answers its own path; everything else is ours.
     return (req: Parameters<typeof handler>[0], res: Parameters<typeof handler>[1]) => {

@@ -18,7 +18,7 @@ import type {
 } from '../signaling/protocol';
 import type { AppDirectory } from './apps';
 import type { ResolvedServerConfig } from './config';
-import type { RoomRegistry } from './RoomRegistry';
+import type { RoomMember, RoomRegistry } from './RoomRegistry';
 import type { ServerLogger } from './serverLogger';
 import type { Connection, Membership } from './connection';
 import type { MessageStore } from './stores/MessageStore';
@@ -30,6 +30,8 @@ export interface RoomFeaturesDeps {
   store: MessageStore;
   log: ServerLogger;
   send(socketId: string, msg: ServerToClientMessage): void;
+  /** To a room member (its current socket, or kept while its session is suspended). */
+  deliver(rid: string, member: RoomMember, msg: ServerToClientMessage): void;
   membership(conn: Connection, msg: { type: string; rid?: string; mid?: string }): Membership | undefined;
   handle(conn: Connection, msg: ClientToServerMessage): Promise<void>;
 }
@@ -134,7 +136,7 @@ export class RoomFeatures {
     for (const { room, members } of await this.deps.registry.listRooms(this.deps.apps.spaceOf(m.appKey))) {
       const sender = members.find((p) => p.sid === sendingPeerId);
       if (sender && members.some((p) => p.sid === receivingPeerId) && sendingPeerId !== receivingPeerId) {
-        this.deps.send(sender.socketId, { type: 'approach', rid: room.rid, target: receivingPeerId });
+        this.deps.deliver(room.rid, sender, { type: 'approach', rid: room.rid, target: receivingPeerId });
         return;
       }
     }

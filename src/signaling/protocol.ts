@@ -258,6 +258,15 @@ export interface JoinRoomMessage extends RoomEnvelope {
   autoIntroduce?: boolean;
   /** App key. */
   key?: string;
+  /**
+   * Session-resume extension (never sent by 2.x): this client can resume its session after a
+   * socket drop, so the server keeps its membership for a grace period instead of sending `bye`.
+   */
+  resumable?: boolean;
+  /** Resume extension: the `sid` this client had in `rid` before its socket dropped. */
+  resumeSid?: string;
+  /** Resume extension: the `inRoom.resumeToken` received for `resumeSid`. */
+  resumeToken?: string;
 }
 
 export interface InRoomMessage extends RoomEnvelope {
@@ -270,6 +279,16 @@ export interface InRoomMessage extends RoomEnvelope {
   autoIntroduce?: boolean;
   /** Extension: lets our SDK learn the current lock state (2.x ignores it). */
   isLocked?: boolean;
+  /**
+   * Resume extension (only to `joinRoom.resumable` clients): opaque token to send back as
+   * `joinRoom.resumeToken` with `resumeSid` = this `sid` after a socket drop.
+   */
+  resumeToken?: string;
+  /**
+   * Resume extension: `true` when the server reattached the existing member (same `sid`, peers
+   * were told nothing, no `enter` is needed); `false` for a new admission (the client sends `enter`).
+   */
+  resumed?: boolean;
 }
 
 export interface EnterMessage extends PeerEnvelope, PeerAnnouncement {

@@ -26,20 +26,43 @@ export interface TestServer {
   server: SkylinkServer;
   url: string;
   logs: ServerLogEntry[];
+  /** Resolves with the first log entry (already logged or future) matching `pred`. */
+  waitForLog(pred: (e: ServerLogEntry) => boolean, timeoutMs?: number): Promise<ServerLogEntry>;
   close(): Promise<void>;
 }
 
 export async function startServer(config: SkylinkServerConfig = {}): Promise<TestServer> {
   const logs: ServerLogEntry[] = [];
+  let waiters: Array<(e: ServerLogEntry) => boolean> = [];
   const server = await createSkylinkServer({
     port: 0,
     host: '127.0.0.1',
     dev: true,
     logLevel: 'debug',
-    logSink: (e) => logs.push(e),
+    logSink: (e) => {
+      logs.push(e);
+      waiters = waiters.filter((w) => !w(e));
+    },
     ...config,
   });
-  return { server, url: server.url, logs, close: () => server.close() };
+  const waitForLog = (pred: (e: ServerLogEntry) => boolean, timeoutMs = 4000): Promise<ServerLogEntry> => {
+    const found = logs.find(pred);
+    if (found) return Promise.resolve(found);
+    return new Promise((resolve, reject) => {
+      const waiter = (e: ServerLogEntry): boolean => {
+        if (!pred(e)) return false;
+        clearTimeout(timer);
+        resolve(e);
+        return true;
+      };
+      const timer = setTimeout(() => {
+        waiters = waiters.filter((w) => w !== waiter);
+        reject(new Error(`timed out waiting for a server log entry; last: ${JSON.stringify(logs.slice(-5))}`));
+      }, timeoutMs);
+      waiters.push(waiter);
+    });
+  };
+  return { server, url: server.url, logs, waitForLog, close: () => server.close() };
 }
 
 export interface FetchRoomOptions {
@@ -112,6 +135,8 @@ export class TestClient {
     readonly version: 2 | 4,
     private readonly sendRaw: (payload: unknown) => void,
     readonly closeSocket: () => void,
+    /** Cuts the connection without a socket.io disconnect packet (as a network failure does). */
+    readonly dropTransport: () => void = closeSocket,
   ) {}
 
   onPayload(payload: unknown): void {
@@ -217,7 +242,12 @@ export function connectV4(url: string, opts: { origin?: string; path?: string } 
     reconnection: false,
     ...(opts.origin ? { extraHeaders: { Origin: opts.origin } } : {}),
   });
-  const client = new TestClient(4, (p) => socket.send(p), () => socket.disconnect());
+  const client = new TestClient(
+    4,
+    (p) => socket.send(p),
+    () => socket.disconnect(),
+    () => socket.io.engine.close(),
+  );
   socket.on('message', (p: unknown) => client.onPayload(p));
   socket.on('disconnect', () => client.onDisconnect());
   return connected((ok, fail) => {
@@ -266,11 +296,18 @@ export interface JoinedPeer {
 export async function joinPeer(
   url: string,
   room: string,
-  opts: { appKey?: string; connect?: Connector; client?: TestClient; restOptions?: FetchRoomOptions } = {},
+  opts: {
+    appKey?: string;
+    connect?: Connector;
+    client?: TestClient;
+    restOptions?: FetchRoomOptions;
+    /** Extra joinRoom fields (e.g. the resume extension). */
+    joinExtra?: Record<string, unknown>;
+  } = {},
 ): Promise<JoinedPeer> {
   const a = await auth(url, opts.appKey ?? 'test-app', room, opts.restOptions);
   const client = opts.client ?? (await (opts.connect ?? connectV4)(url));
-  client.send(joinRoomMessage(a));
+  client.send({ ...joinRoomMessage(a), ...opts.joinExtra });
   const inRoom = (await client.nextOfType('inRoom', (m) => m.rid === a.room_key)) as unknown as InRoomMessage;
   return { client, auth: a, inRoom, sid: inRoom.sid, rid: a.room_key };
 }
