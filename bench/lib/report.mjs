@@ -18,6 +18,7 @@ import { summarize } from './stats.mjs';
  * @param {string} [o.target] the target as text
  * @param {boolean|null} [o.pass] whether the target is met
  * @param {string} [o.note]
+ * @param {boolean} [o.paired] values with the same index come from the same repetition (default true)
  */
 export function makeRow(o) {
   const ours = { label: o.ours.label, ...summarize(o.ours.values) };
@@ -26,7 +27,7 @@ export function makeRow(o) {
   if (baseline && Number.isFinite(ours.median) && Number.isFinite(baseline.median) && baseline.median !== 0) {
     ratio = { median: ours.median / baseline.median };
     // Paired runs (same index = same repetition): spread of the per-run ratio.
-    if (o.ours.values.length === o.baseline.values.length && o.ours.values.length > 1) {
+    if (o.paired !== false && o.ours.values.length === o.baseline.values.length && o.ours.values.length > 1) {
       const per = o.ours.values.map((v, i) => v / o.baseline.values[i]).filter(Number.isFinite);
       const s = summarize(per);
       ratio.min = s.min;
@@ -62,6 +63,7 @@ export function fmt(x) {
   if (x === Infinity) return 'inf';
   const a = Math.abs(x);
   if (a >= 1000) return Math.round(x).toLocaleString('en-US');
+  if (Number.isInteger(x)) return String(x);
   if (a >= 100) return x.toFixed(0);
   if (a >= 10) return x.toFixed(1);
   if (a >= 1) return x.toFixed(2);

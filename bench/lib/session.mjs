@@ -30,7 +30,35 @@ export async function withBrowserSession(ctx, fn, { serverOptions = {} } = {}) {
       });
       return p;
     };
-    return await fn({ browser, web, server, openSdkPage });
+    /** Two pages of `sdk` in a fresh room, main data channel open both ways. */
+    const openSdkPair = async (sdk, opts = {}) => {
+      const [a, b] = await Promise.all([openSdkPage(sdk, opts), openSdkPage(sdk, opts)]);
+      try {
+        const room = roomName('p');
+        const { selfId: aId } = await a.page.evaluate((r) => window.bench.join(r), room);
+        const { selfId: bId } = await b.page.evaluate((r) => window.bench.join(r), room);
+        await Promise.all([a.page.evaluate(() => window.bench.waitOpen(1)), b.page.evaluate(() => window.bench.waitOpen(1))]);
+        return { a, b, aId, bId, room, close: () => Promise.all([a.close(), b.close()]).catch(() => {}) };
+      } catch (err) {
+        await Promise.all([a.close(), b.close()]).catch(() => {});
+        throw err;
+      }
+    };
+    /** Two raw pages (no SDK) with one RTCPeerConnection + data channel between them. */
+    const openRawPair = async () => {
+      const [a, b] = await Promise.all([openPage(browser, `${web.url}/bench/raw.html`), openPage(browser, `${web.url}/bench/raw.html`)]);
+      try {
+        const offer = await a.page.evaluate(() => window.raw.offer());
+        const answer = await b.page.evaluate((o) => window.raw.answer(o), offer);
+        await a.page.evaluate((d) => window.raw.accept(d), answer);
+        await Promise.all([a.page.evaluate(() => window.raw.waitOpen()), b.page.evaluate(() => window.raw.waitOpen())]);
+        return { a, b, close: () => Promise.all([a.close(), b.close()]).catch(() => {}) };
+      } catch (err) {
+        await Promise.all([a.close(), b.close()]).catch(() => {});
+        throw err;
+      }
+    };
+    return await fn({ browser, web, server, openSdkPage, openSdkPair, openRawPair });
   } finally {
     await browser?.close().catch(() => {});
     await server?.close();

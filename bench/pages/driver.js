@@ -2,7 +2,7 @@
 // the Skylink 2.x API, so the benchmark drives them with the same code. Exposes window.bench.
 // Times are performance.now() of this page. Waits are event-driven, each with a timeout.
 (() => {
-  const state = { skylink: null, mod: null, selfId: {}, open: new Map(), waiters: new Set(), log: [] };
+  const state = { skylink: null, mod: null, selfId: {}, open: new Map(), waiters: new Set(), p2pHandlers: [] };
 
   function notify() {
     for (const w of [...state.waiters]) w();
@@ -64,6 +64,11 @@
       if (!e.detail.isSelf) state.open.delete(e.detail.peerId);
       notify();
     });
+    SkylinkEventManager.addEventListener(EV.ON_INCOMING_MESSAGE, (e) => {
+      const d = e.detail;
+      if (d.isSelf || !d.message || !d.message.isDataChannel) return;
+      for (const h of state.p2pHandlers) h(d.peerId, d.message.content);
+    });
     state.skylink = new mod.default({ appKey, roomServer, forceSSL: false, enableStatsGathering: false, ...options });
     return true;
   }
@@ -98,5 +103,17 @@
     state.open.clear();
   }
 
-  window.bench = { init, join, waitOpen, waitFor, notify, openPeers, leave, state };
+  /** sendP2PMessage to one peer, and the P2P messages it sends us, as a benchMessaging transport. */
+  function p2pTransport(roomName, peerId) {
+    return {
+      send: (o) => state.skylink.sendP2PMessage(roomName, o, peerId),
+      onMessage: (fn) => state.p2pHandlers.push((from, content) => from === peerId && fn(content)),
+    };
+  }
+
+  function selfId() {
+    return state.selfId.last;
+  }
+
+  window.bench = { init, join, waitOpen, waitFor, notify, openPeers, leave, p2pTransport, selfId, state };
 })();

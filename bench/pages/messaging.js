@@ -1,0 +1,64 @@
+// Transport-independent ping-pong, burst and file-transfer loops, shared by the SDK pages and the
+// raw RTCDataChannel page so every subject runs the same measuring code. A transport is
+// { send(obj): Promise|void, onMessage(fn(obj)) }. Exposes window.benchMessaging.
+(() => {
+  function withTimeout(promise, ms, what) {
+    let timer;
+    return Promise.race([
+      promise,
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`timeout (${ms} ms): ${what}`)), ms);
+      }),
+    ]).finally(() => clearTimeout(timer));
+  }
+
+  /** The answering side: pongs pings, counts bursts and confirms them. */
+  function serve(transport) {
+    let burstCount = 0;
+    transport.onMessage((m) => {
+      if (!m || typeof m !== 'object') return;
+      if (m.k === 'ping') transport.send({ k: 'pong', s: m.s });
+      else if (m.k === 'b') {
+        burstCount++;
+        if (burstCount === m.n) {
+          burstCount = 0;
+          transport.send({ k: 'bdone', n: m.n });
+        }
+      }
+    });
+  }
+
+  /** `count` sequential round trips (after `warmup` unmeasured ones); returns RTTs in ms. */
+  async function pingPong(transport, count, warmup = 20, timeoutMs = 60_000) {
+    let waiting = null;
+    transport.onMessage((m) => {
+      if (m && m.k === 'pong' && waiting && m.s === waiting.s) waiting.resolve(performance.now());
+    });
+    const rtts = [];
+    const run = async () => {
+      for (let i = 0; i < warmup + count; i++) {
+        const t0 = performance.now();
+        const got = new Promise((resolve) => (waiting = { s: i, resolve }));
+        await transport.send({ k: 'ping', s: i });
+        const t1 = await got;
+        if (i >= warmup) rtts.push(t1 - t0);
+      }
+    };
+    await withTimeout(run(), timeoutMs, 'ping-pong');
+    return rtts;
+  }
+
+  /** Sends `n` small messages back to back; resolves the ms until the peer confirmed all of them. */
+  async function burst(transport, n, timeoutMs = 60_000) {
+    let done;
+    const confirmed = new Promise((resolve) => (done = resolve));
+    transport.onMessage((m) => {
+      if (m && m.k === 'bdone' && m.n === n) done(performance.now());
+    });
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) await transport.send({ k: 'b', n, i });
+    return (await withTimeout(confirmed, timeoutMs, `burst of ${n}`)) - t0;
+  }
+
+  window.benchMessaging = { serve, pingPong, burst, withTimeout };
+})();
