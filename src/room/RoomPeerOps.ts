@@ -26,9 +26,20 @@ import type { SkylinkRoom } from './SkylinkRoom';
 
 const RESERVED: ReadonlySet<string> = new Set(Object.values(PEER_TYPE));
 
+interface CandidateCounts {
+  received: number;
+  processed: number;
+  /** Added, failed or dropped after being received. */
+  settled: number;
+  /** `noOfExpectedCandidates` of an endOfCandidates waiting for the last candidates to settle. */
+  endExpected: number | null;
+}
+
 export class RoomPeerOps {
   /** Previous stats report per peer, for the delta counters of getConnectionStatus. */
   private readonly lastStats = new Map<string, Map<string, Record<string, unknown>>>();
+  /** Remote candidates per peer since its last end-of-candidates (CANDIDATES_GATHERED). */
+  private readonly candidateCounts = new Map<string, CandidateCounts>();
 
   constructor(private readonly room: SkylinkRoom) {}
 
@@ -69,6 +80,11 @@ export class RoomPeerOps {
         onIceConnectionState: (peerId, state) => room.emit('iceConnectionState', { state, peerId, roomName: this.roomName }),
         onIceGatheringState: (peerId, state) => room.emitCandidateGeneration(peerId, state),
         onRemoteCandidate: (peerId, report) => {
+          const counts = this.counts(peerId);
+          if (report.state === 'received') counts.received += 1;
+          if (report.state === 'processSuccess') counts.processed += 1;
+          if (report.state === 'processSuccess' || report.state === 'processError' || report.state === 'dropped') counts.settled += 1;
+          this.maybeGathered(peerId);
           const parsed = parseCandidate(report.candidate.candidate);
           room.emit('candidateProcessingState', {
             peerId,
@@ -175,6 +191,38 @@ export class RoomPeerOps {
     this.room.peers.handleAnswer(m.mid, m.sdp).catch((error: unknown) => this.room.log.warn('applying the answer failed', error, { peerId: m.mid }));
   }
 
+  private counts(peerId: string): CandidateCounts {
+    let counts = this.candidateCounts.get(peerId);
+    if (!counts) {
+      counts = { received: 0, processed: 0, settled: 0, endExpected: null };
+      this.candidateCounts.set(peerId, counts);
+    }
+    return counts;
+  }
+
+  /**
+   * Remote `endOfCandidates`: CANDIDATES_GATHERED once every candidate received so far is processed
+   * (2.x), with what we expected, received and added.
+   */
+  onEndOfCandidates(peerId: string, expected: number | undefined): void {
+    if (!this.state.peers.has(peerId)) return;
+    const counts = this.counts(peerId);
+    counts.endExpected = typeof expected === 'number' ? expected : counts.received;
+    this.maybeGathered(peerId);
+  }
+
+  private maybeGathered(peerId: string): void {
+    const counts = this.candidateCounts.get(peerId);
+    if (!counts || counts.endExpected === null || counts.settled < counts.received) return;
+    this.candidateCounts.delete(peerId);
+    this.room.emit('candidatesGathered', {
+      peerId,
+      candidatesLength: { expected: counts.endExpected, received: counts.received, processed: counts.processed },
+      room: this.state.roomInfo(),
+      roomName: this.roomName,
+    });
+  }
+
   /** Peer gone (bye, failed for good): close, forget, PEER_LEFT. Unknown peers are ignored. */
   removePeer(peerId: string): void {
     const peer = this.state.peers.get(peerId);
@@ -183,6 +231,7 @@ export class RoomPeerOps {
     const info = peer ? this.remoteInfo(peer) : null;
     this.state.peers.delete(peerId);
     this.lastStats.delete(peerId);
+    this.candidateCounts.delete(peerId);
     this.room.callHooks('peerClosed', peerId);
     this.room.peers?.closePeer(peerId);
     if (info) this.room.emit('peerLeft', { peerId, peerInfo: info, isSelf: false, room: this.state.roomInfo(), roomName: this.roomName });

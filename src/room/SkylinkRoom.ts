@@ -327,7 +327,7 @@ export class SkylinkRoom {
     answerAck: (m) => this.peers?.handleAnswerAck(m.mid, m.success),
     candidate: (m) =>
       this.peers?.handleCandidate(m.mid, { candidate: m.candidate, sdpMid: m.id ?? null, sdpMLineIndex: typeof m.label === 'number' ? m.label : null }),
-    endOfCandidates: () => undefined,
+    endOfCandidates: (m) => this.ops.onEndOfCandidates(m.mid, m.noOfExpectedCandidates),
     bye: (m) => this.ops.removePeer(m.mid),
     redirect: (m) => this.onRedirect(m.action, m.reason, m.info),
     updateUserEvent: (m) => this.onUpdateUser(m.mid, m.userData, m.stamp),

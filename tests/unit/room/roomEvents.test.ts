@@ -36,7 +36,7 @@ describe('room events and edge cases', () => {
   it('fires the connection diagnostics events, all carrying the room name', async () => {
     const a = makeClient(server, network);
     const b = makeClient(server, network);
-    const names = ['handshakeProgress', 'candidateGenerationState', 'candidateProcessingState', 'peerConnectionState', 'iceConnectionState', 'dataChannelState', 'channelMessage', 'readyStateChange'] as const;
+    const names = ['handshakeProgress', 'candidateGenerationState', 'candidateProcessingState', 'candidatesGathered', 'peerConnectionState', 'iceConnectionState', 'dataChannelState', 'channelMessage', 'readyStateChange'] as const;
     const sub = subscribeToEvents(a.events, [...names]);
     await a.skylink.joinRoom();
     const open = waitForEvent(a.events, 'dataChannelState', (d) => d.state === 'open');
@@ -56,6 +56,8 @@ describe('room events and edge cases', () => {
     expect(sub.buffered('candidateProcessingState')[0]).toMatchObject({ candidateType: 'host', peerId: bId });
     expect(sub.buffered('peerConnectionState').map((d) => d.state)).toEqual(expect.arrayContaining(['have-remote-offer', 'stable', 'connected']));
     expect(sub.buffered('iceConnectionState').map((d) => d.state)).toEqual(['checking', 'connected']);
+    const gathered = sub.buffered('candidatesGathered').length ? sub.buffered('candidatesGathered')[0] : await waitForEvent(a.events, 'candidatesGathered');
+    expect(gathered).toMatchObject({ peerId: bId, candidatesLength: { expected: 1, received: 1, processed: 1 } });
     for (const name of names) {
       for (const detail of sub.buffered(name)) expect((detail as { roomName: string }).roomName).toBe('lobby');
     }
