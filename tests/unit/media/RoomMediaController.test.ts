@@ -2,7 +2,9 @@ import { SkylinkErrorCode } from '../../../src/errors';
 import { AudioActivityMonitor } from '../../../src/media/AudioActivityMonitor';
 import { MediaStreamManager } from '../../../src/media/MediaStreamManager';
 import { RoomMediaController, routeAudioActivity, routeMediaCallbacks } from '../../../src/media/RoomMediaController';
-import type { TrackEventLike } from '../../../src/platform/SkylinkPlatform';
+import type { MediaPlatform } from '../../../src/media/mediaTypes';
+import type { SkylinkPlatform, TrackEventLike } from '../../../src/platform/SkylinkPlatform';
+import type { RoomServiceHooks } from '../../../src/room/SkylinkRoom';
 import { FakeMediaStream, fakeStream } from '../../fakes/media/FakeMediaStream';
 import { FakeMediaPlatform, domError } from '../../fakes/media/FakeMediaPlatform';
 import { FakeCaptureSource, FakeMediaStreamTrack, asTrack } from '../../fakes/media/FakeMediaStreamTrack';
@@ -41,6 +43,16 @@ function remoteTrackEvent(kind: 'audio' | 'video', streamId: string, mid: string
     transceiver: { mid, receiver: { getSynchronizationSources: () => [], getStats: async () => new Map() } } as unknown as RTCRtpTransceiver,
   };
 }
+
+describe('RoomMediaController: fits the room and platform seams', () => {
+  it('is a RoomServiceHooks object and takes the SkylinkPlatform as its media platform (compile-time)', () => {
+    const { controller } = setup();
+    const hooks: RoomServiceHooks = controller;
+    const asMediaPlatform = (p: SkylinkPlatform): MediaPlatform => p;
+    expect(typeof hooks.track).toBe('function');
+    expect(typeof asMediaPlatform).toBe('function');
+  });
+});
 
 describe('RoomMediaController: local media', () => {
   it('adds local tracks to new connections and describes them in mediaInfoList', async () => {
