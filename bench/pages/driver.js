@@ -2,7 +2,7 @@
 // the Skylink 2.x API, so the benchmark drives them with the same code. Exposes window.bench.
 // Times are performance.now() of this page. Waits are event-driven, each with a timeout.
 (() => {
-  const state = { skylink: null, mod: null, selfId: {}, open: new Map(), waiters: new Set(), p2pHandlers: [] };
+  const state = { skylink: null, mod: null, selfId: {}, open: new Map(), waiters: new Set(), p2pHandlers: [], downloads: [], transferErrors: [], autoAccept: null };
 
   function notify() {
     for (const w of [...state.waiters]) w();
@@ -69,6 +69,17 @@
       if (d.isSelf || !d.message || !d.message.isDataChannel) return;
       for (const h of state.p2pHandlers) h(d.peerId, d.message.content);
     });
+    SkylinkEventManager.addEventListener(EV.DATA_TRANSFER_STATE, (e) => {
+      const d = e.detail;
+      if (d.state === 'request' && state.autoAccept) {
+        state.skylink.respondBlobRequest(state.autoAccept, d.peerId, d.transferId, true).catch(() => {});
+      } else if (d.state === 'downloadCompleted') {
+        state.downloads.push({ at: window.benchMessaging.epochMs(), blob: d.transferInfo && d.transferInfo.data, transferId: d.transferId });
+      } else if (d.state === 'error' || d.state === 'cancel' || d.state === 'rejected') {
+        state.transferErrors.push({ state: d.state, error: String((d.error && (d.error.message || d.error)) || '') });
+      }
+      notify();
+    });
     state.skylink = new mod.default({ appKey, roomServer, forceSSL: false, enableStatsGathering: false, ...options });
     return true;
   }
@@ -111,9 +122,34 @@
     };
   }
 
+  /** Receiver: accept every blob offered in `roomName`; resolves { at, blob } of the next download. */
+  function receiveBlobs(roomName, timeoutMs) {
+    state.autoAccept = roomName;
+    const seen = state.downloads.length;
+    state.received = waitFor(
+      () => {
+        if (state.transferErrors.length) throw new Error(`transfer ${JSON.stringify(state.transferErrors[0])}`);
+        return state.downloads[seen];
+      },
+      timeoutMs,
+      'download completed',
+    );
+    state.received.catch(() => {});
+    return true;
+  }
+
+  /** Sender: sendBlobData to one peer; returns the epoch time of the call. */
+  async function sendBlob(roomName, blob, peerId, timeoutSeconds) {
+    const t0 = window.benchMessaging.epochMs();
+    const result = await state.skylink.sendBlobData(roomName, blob, peerId, timeoutSeconds);
+    const failed = (Array.isArray(result) ? result : [result]).find((r) => r instanceof Error || (r && r[peerId] && r[peerId].error));
+    if (failed) throw new Error(`sendBlobData: ${failed.message || JSON.stringify(failed[peerId].error)}`);
+    return t0;
+  }
+
   function selfId() {
     return state.selfId.last;
   }
 
-  window.bench = { init, join, waitOpen, waitFor, notify, openPeers, leave, p2pTransport, selfId, state };
+  window.bench = { init, join, waitOpen, waitFor, notify, openPeers, leave, p2pTransport, receiveBlobs, sendBlob, selfId, state };
 })();

@@ -60,5 +60,20 @@
     return (await withTimeout(confirmed, timeoutMs, `burst of ${n}`)) - t0;
   }
 
-  window.benchMessaging = { serve, pingPong, burst, withTimeout };
+  /** Wall-clock time with sub-ms resolution, comparable between pages of one machine. */
+  const epochMs = () => performance.timeOrigin + performance.now();
+
+  /** A Blob of `size` random bytes (built before any timing starts). */
+  function makeBlob(size) {
+    const parts = [];
+    for (let left = size; left > 0; left -= 65536) parts.push(crypto.getRandomValues(new Uint8Array(Math.min(65536, left))));
+    return new Blob(parts);
+  }
+
+  async function sha256(blob) {
+    const digest = await crypto.subtle.digest('SHA-256', await blob.arrayBuffer());
+    return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+  }
+
+  window.benchMessaging = { serve, pingPong, burst, withTimeout, epochMs, makeBlob, sha256 };
 })();
