@@ -2,8 +2,8 @@
  * Server-side room features on top of plain routing: persistent chat messages, privileged
  * `getPeers` / `introduce`, legacy `group` bundles, and recording requests (no recorder here).
  */
-import { parseClientMessage } from '../signaling/guards';
-import { MAX_STORED_MESSAGE_LENGTH } from '../signaling/protocol';
+import { DEFAULT_GUARD_LIMITS, parseClientMessage } from '../signaling/guards';
+import { MAX_STORED_MESSAGE_LENGTH, MAX_STORED_MESSAGES_ANSWER_LENGTH } from '../signaling/protocol';
 import type {
   ChatMessage,
   ClientToServerMessage,
@@ -15,6 +15,7 @@ import type {
   StartRecordingRoomMessage,
   StopRecordingRoomMessage,
   StoredMessageItem,
+  StoredMessagesMessage,
 } from '../signaling/protocol';
 import type { AppDirectory } from './apps';
 import type { ResolvedServerConfig } from './config';
@@ -36,6 +37,28 @@ export interface RoomFeaturesDeps {
   handle(conn: Connection, msg: ClientToServerMessage): Promise<void>;
 }
 
+
+/**
+ * The `storedMessages` answer with the newest items that fit in
+ * `MAX_STORED_MESSAGES_ANSWER_LENGTH` (and the client guard's list limit), oldest first.
+ */
+export function storedMessagesAnswer(
+  rid: string,
+  mid: string,
+  items: StoredMessageItem[],
+): { message: StoredMessagesMessage; omitted: number } {
+  let length = JSON.stringify({ type: 'storedMessages', rid, mid, data: '[]' }).length;
+  let first = items.length;
+  while (first > 0 && items.length - first < DEFAULT_GUARD_LIMITS.maxListItems) {
+    // Inside `data` each item is a JSON text embedded in a JSON string (escaped), plus a comma.
+    const cost = JSON.stringify(JSON.stringify(items[first - 1])).length - 2 + 1;
+    if (length + cost > MAX_STORED_MESSAGES_ANSWER_LENGTH) break;
+    length += cost;
+    first--;
+  }
+  const kept = items.slice(first);
+  return { message: { type: 'storedMessages', rid, mid, data: JSON.stringify(kept) }, omitted: first };
+}
 
 export class RoomFeatures {
   constructor(private readonly deps: RoomFeaturesDeps) {}
@@ -97,7 +120,11 @@ export class RoomFeatures {
         this.deps.log.error('reading stored messages failed', { rid: m.rid, err: err as Error });
       }
     }
-    this.deps.send(conn.socket.id, { type: 'storedMessages', rid: m.rid, mid: m.sid, data: JSON.stringify(items) });
+    const answer = storedMessagesAnswer(m.rid, m.sid, items);
+    if (answer.omitted > 0) {
+      this.deps.log.info('stored messages answer capped: oldest left out', { rid: m.rid, omitted: answer.omitted });
+    }
+    this.deps.send(conn.socket.id, answer.message);
   }
 
   /** The membership a privileged request acts through (0.6.x sends no `rid`). */

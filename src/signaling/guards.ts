@@ -94,13 +94,17 @@ const iceServer: Check = (v, l) =>
 const peerListResult: Check = (v, l) =>
   isPlainObject(v) && Object.values(v).every((peers) => listOf(id)(peers, l));
 
+/** A date as 2.x reads it (`new Date(x)`): ms since the epoch, or a parsable date string. */
+const dateStamp: Check = (v, l) => num(v, l) || (shortText(v, l) && !Number.isNaN(Date.parse(v as string)));
+
 const storedItem: Check = (v, l) =>
   isPlainObject(v) &&
   text(v.data, l) &&
   shortText(v.secretId, l) &&
   shortText(v.mid, l) &&
   opt(shortText)(v.peerSessionId, l) &&
-  either(num, text)(v.timeStamp, l);
+  opt(shortText)(v.msgId, l) &&
+  dateStamp(v.timeStamp, l);
 
 /** `storedMessages.data` is the JSON text of a `StoredMessageItem[]`. */
 const storedItemsJson: Check = (v, l) => {

@@ -30,6 +30,12 @@ export const SKYLINK_REST_HEADERS = [
 export const SIGNALING_EVENT = 'message';
 /** Largest stored-message record (JSON characters) the server persists; larger ones are relayed only. */
 export const MAX_STORED_MESSAGE_LENGTH = 16 * 1024;
+/**
+ * Largest `storedMessages` answer (JSON characters) the server sends: below the client guard's
+ * 128 KiB message limit, so the server returns the newest stored messages that fit (at least 7
+ * full-size records).
+ */
+export const MAX_STORED_MESSAGES_ANSWER_LENGTH = 120 * 1024;
 /** Peer ids the client treats specially; never assigned to ordinary peers. */
 export const RESERVED_PEER_IDS = ['MCU', 'REC_SRV'] as const;
 
@@ -200,8 +206,11 @@ export interface StoredMessageItem {
   mid: string;
   peerSessionId?: string;
   msgId?: string;
-  /** Server time in ms. */
-  timeStamp: number;
+  /**
+   * When the server stored it: ms since the epoch (what this server sends), or a date string
+   * (2.x passes either to `new Date()`).
+   */
+  timeStamp: number | string;
 }
 
 // ---------------------------------------------------------------------------------------------

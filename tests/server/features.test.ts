@@ -6,7 +6,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
 import type { SkylinkServerConfig } from '../../src/server/index';
-import { MAX_STORED_MESSAGE_LENGTH } from '../../src/signaling/protocol';
+import { DEFAULT_GUARD_LIMITS, parseServerMessage } from '../../src/signaling/guards';
+import { MAX_STORED_MESSAGE_LENGTH, MAX_STORED_MESSAGES_ANSWER_LENGTH } from '../../src/signaling/protocol';
 import {
   barrier,
   connectV2,
@@ -102,6 +103,35 @@ describe('stored messages', () => {
     a.client.send(persistent(a, big, { msgId: 'big' }));
     expect(await b.client.nextOfType('message')).toMatchObject({ data: big });
     expect(await getStored(b)).toEqual([]);
+  });
+
+  it('caps the storedMessages answer below the client guard limit: the newest full-size records that fit', async () => {
+    await srv.close();
+    srv = await startServer({ ...config(), storage: { kind: 'file', path: joinPath(dir, 'big.jsonl'), maxPerRoom: 20 } });
+    const a = await join('full');
+    // Records just under the stored-record limit (16 KiB each with their metadata).
+    const payload = (i: number) => `U2F${String(i).padStart(2, '0')}${'x'.repeat(MAX_STORED_MESSAGE_LENGTH - 300)}`;
+    for (let i = 0; i < 12; i++) a.client.send(persistent(a, payload(i), { msgId: `m${i}` }));
+    await selfBarrier(a);
+    a.client.send({ type: 'getStoredMessages', rid: a.rid, mid: a.sid, target: a.sid, roomSessionId: '' });
+    const reply = await a.client.nextOfType('storedMessages');
+    const wire = JSON.stringify(reply); // the server sends JSON.stringify of this same object
+    expect(wire.length).toBeLessThanOrEqual(MAX_STORED_MESSAGES_ANSWER_LENGTH);
+    expect(wire.length).toBeLessThanOrEqual(DEFAULT_GUARD_LIMITS.maxMessageLength);
+    expect(parseServerMessage(wire)).toMatchObject({ ok: true });
+    const ids = storedItems(reply).map((i) => i.msgId);
+    expect(ids.length).toBeGreaterThanOrEqual(7);
+    expect(ids.length).toBeLessThan(12);
+    expect(ids).toEqual(Array.from({ length: ids.length }, (_, k) => `m${12 - ids.length + k}`));
+    await srv.waitForLog((e) => e.msg === 'stored messages answer capped: oldest left out' && e.omitted === 12 - ids.length);
+  });
+
+  it('storedMessages timeStamp: ms or a date string (as 2.x reads it), nothing else', () => {
+    const answer = (timeStamp: unknown) =>
+      parseServerMessage({ type: 'storedMessages', rid: 'r', mid: 's', data: JSON.stringify([{ data: 'U2F', secretId: 'k', mid: 'p', timeStamp }]) });
+    expect(answer(1_600_000_000_000).ok).toBe(true);
+    expect(answer('2026-01-01T00:00:00.000Z').ok).toBe(true);
+    for (const bad of ['not a date', '1600000000000', null, {}, Number.NaN]) expect(answer(bad).ok).toBe(false);
   });
 
   it('keeps a bounded number per room, newest last', async () => {

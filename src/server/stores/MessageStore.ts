@@ -6,6 +6,8 @@ import type { StoredMessageItem } from '../../signaling/protocol';
 
 /** One stored message: what `storedMessages` returns, plus the room session it was sent in. */
 export interface StoredMessageRecord extends StoredMessageItem {
+  /** Server time in ms. */
+  timeStamp: number;
   roomSessionId: string;
 }
 
