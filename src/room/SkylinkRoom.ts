@@ -96,15 +96,6 @@ export interface SkylinkRoomDeps {
   readonly iceRestartPolicy?: Partial<IceRestartPolicy>;
 }
 
-/** Extra joinRoom fields of the session-resume extension (ignored by 2.x servers). */
-interface ResumeFields {
-  resumable: true;
-  resumeSid?: string;
-  resumeToken?: string;
-}
-
-type InRoomExtension = InRoomMessage & { resumeToken?: string; resumed?: boolean };
-
 export class SkylinkRoom {
   readonly state: RoomState;
   readonly log: Logger;
@@ -243,7 +234,7 @@ export class SkylinkRoom {
 
   private sendJoinAndWait(auth: RoomAuthResponse, resume: boolean): Promise<void> {
     const client = this.requireClient();
-    const message: JoinRoomMessage & ResumeFields = {
+    const message: JoinRoomMessage = {
       type: 'joinRoom',
       rid: auth.room_key,
       key: this.options.appKey,
@@ -319,7 +310,7 @@ export class SkylinkRoom {
   }
 
   private readonly handlers: ServerMessageHandlers = {
-    inRoom: (m) => this.onInRoom(m as InRoomExtension),
+    inRoom: (m) => this.onInRoom(m),
     enter: (m) => this.ops.onEnter(m),
     welcome: (m) => this.ops.onWelcome(m),
     offer: (m) => this.ops.onOffer(m),
@@ -360,7 +351,7 @@ export class SkylinkRoom {
     this.callHooks('signalingMessage', message);
   }
 
-  private onInRoom(m: InRoomExtension): void {
+  private onInRoom(m: InRoomMessage): void {
     if (!this.joinWaiter && this.state.session !== 'joining') return; // unsolicited
     const firstJoin = this.state.selfId === null;
     const sameSession = !firstJoin && this.state.selfId === m.sid;

@@ -1,7 +1,7 @@
 /**
  * The SDK core against the project's real server (REST + socket.io), with in-memory WebRTC fakes:
  * join, enter/welcome/offer/answer/answerAck/candidate through the server, data channels open,
- * lock, user data, multi-room and leave.
+ * lock, user data, multi-room, leave, getPeers, and session resume after a server restart.
  */
 import Skylink from '../../src/Skylink';
 import { SkylinkEventManagerClass } from '../../src/events/SkylinkEventManager';
@@ -150,5 +150,29 @@ describe('SDK core against the real server', () => {
     clients.push({ skylink: plain, events: new SkylinkEventManagerClass(), platform: createRealSignalingPlatform(network) });
     await plain.joinRoom({ roomName: 'peers' });
     await expect(plain.getPeers('peers')).rejects.toMatchObject({ code: 'NOT_PRIVILEGED' });
+  });
+
+  it('the server restarts mid-call: peers resume their rooms, connections stay up', async () => {
+    const [a, b] = [client(), client()];
+    const subA = subscribeToEvents(a.events, ['peerLeft', 'dataChannelState', 'sessionDisconnect']);
+    const [aId, bId] = await joinAll('resume', a, b);
+    await subA.waitFor('dataChannelState', (d) => d.peerId === bId && d.state === 'open', 10_000);
+    const pcsBefore = a.platform.peerConnections.filter((pc) => pc.signalingState !== 'closed');
+    const port = server.port;
+    // The restarted server lost the room: both clients reconnect and enter again with their ids.
+    const reEnterA = waitForEvent(a.events, 'handshakeProgress', (d) => d.state === 'enter', 20_000);
+    const reEnterB = waitForEvent(b.events, 'handshakeProgress', (d) => d.state === 'enter', 20_000);
+    await server.close();
+    server = await startServer(port);
+    await Promise.all([reEnterA, reEnterB]);
+    const updated = waitForEvent(b.events, 'peerUpdated', (d) => d.peerId === aId && !d.isSelf, 20_000);
+    await a.skylink.setUserData('resume', 'after restart');
+    expect((await updated).peerInfo.userData).toBe('after restart');
+    expect(selfId(a, 'resume')).toBe(aId);
+    expect(subA.buffered('peerLeft')).toEqual([]);
+    expect(subA.buffered('sessionDisconnect')).toEqual([]);
+    expect(subA.buffered('dataChannelState').filter((d) => d.state === 'closed')).toEqual([]);
+    expect(a.platform.peerConnections.filter((pc) => pc.signalingState !== 'closed')).toEqual(pcsBefore);
+    subA.unsubscribe();
   });
 });
