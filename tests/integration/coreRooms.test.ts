@@ -175,4 +175,25 @@ describe('SDK core against the real server', () => {
     expect(a.platform.peerConnections.filter((pc) => pc.signalingState !== 'closed')).toEqual(pcsBefore);
     subA.unsubscribe();
   });
+
+  it('a dropped socket resumes the same session (the others never see it leave)', async () => {
+    const [a, b] = [client(), client()];
+    const subB = subscribeToEvents(b.events, ['peerLeft', 'peerJoined', 'dataChannelState']);
+    const [aId, bId] = await joinAll('drop', a, b);
+    await subB.waitFor('dataChannelState', (d) => d.peerId === aId && d.state === 'open', 10_000);
+    const reopened = waitForEvent(a.events, 'channelOpen', () => true, 20_000);
+    // Cut A's transport (not a deliberate disconnect): the server keeps A's membership for a grace period.
+    (a.platform.sockets[0] as unknown as { io: { engine: { close(): void } } }).io.engine.close();
+    await reopened;
+    // A is back in the same session: a message sent now reaches B without any re-enter.
+    const updated = waitForEvent(b.events, 'peerUpdated', (d) => d.peerId === aId && !d.isSelf, 20_000);
+    await a.skylink.setUserData('drop', 'resumed');
+    expect((await updated).peerInfo.userData).toBe('resumed');
+    expect(selfId(a, 'drop')).toBe(aId);
+    expect(subB.buffered('peerLeft')).toEqual([]);
+    expect(subB.buffered('peerJoined').filter((d) => !d.isSelf)).toHaveLength(1);
+    expect(subB.buffered('dataChannelState').filter((d) => d.state === 'closed')).toEqual([]);
+    subB.unsubscribe();
+    void bId;
+  });
 });
