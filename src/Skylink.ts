@@ -176,9 +176,16 @@ export default class Skylink {
   // -------------------------------------------------------------------------------------------
 
   /**
-   * Joins a room. Resolves once the join request is sent: wait for PEER_JOINED with `isSelf: true`
-   * before calling room actions. With `audio`/`video` options, resolves the acquired
+   * Joins a room. Unlike 2.x, resolves only once the server has confirmed the join (our PEER_JOINED
+   * with `isSelf: true` has fired by then), so room actions can follow at once. Rejects with a
+   * {@link SkylinkError}: `INVALID_ARGUMENT` (no room name), `ALREADY_IN_ROOM`, `AUTH_FAILED` /
+   * `CREDENTIALS_INVALID` (room server), `SIGNALING_ERROR` / `SIGNALING_TIMEOUT` (socket, no answer),
+   * `ROOM_LOCKED`, `JOIN_REJECTED`; it never hangs. With `audio`/`video` options, resolves the acquired
    * `[audio, video]` streams; with prefetched streams (or no media), resolves `null`.
+   *
+   * If the signaling connection drops later, the SDK reconnects by itself and resumes the room session
+   * without touching the peer connections; SESSION_DISCONNECT fires only if that fails for good (the
+   * room is then released; `leaveRoom` still resolves and `joinRoom` may be called again).
    * @param options - Join options, or prefetched MediaStream(s) (then `defaultRoom` is joined).
    * @param prefetchedStream - Stream(s) from the stateless `getUserMedia()` to publish.
    * @example
@@ -335,7 +342,11 @@ export default class Skylink {
     return room ? room.ops.dataChannels() : null;
   }
 
-  /** Closes and re-creates the `main` data channel with `peerId` (only when we are the offerer). */
+  /**
+   * Closes and re-creates the `main` data channel with `peerId` (either side may do it; the remote
+   * adopts the new channel by its label). Rejects `PEER_NOT_FOUND`, `DATA_CHANNEL_DISABLED`, or
+   * `INVALID_STATE` before the connection is negotiated.
+   */
   refreshDatachannel(roomName: string, peerId: string): Promise<void> {
     return this.#command(roomName, (room) => {
       if (typeof peerId !== 'string' || peerId === '') throw SkylinkError.invalidArgument('No peer id specified', { roomName });
