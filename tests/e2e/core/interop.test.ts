@@ -1,7 +1,7 @@
 /**
  * Wire compatibility: page A runs the original skylinkjs 2.7.2, page B this SDK, same room on the
  * project's server. Both see each other join, the connection reaches `connected`, the 2.x `main`
- * data channel opens on both sides, and a user-data update travels both ways.
+ * data channel opens on both sides, user-data updates and restart offers travel both ways.
  */
 import type { Browser, Page } from 'playwright-core';
 import {
@@ -69,7 +69,7 @@ describe('interop with the original skylinkjs 2.7.2', () => {
   }
 
   for (const order of ['legacy joins first', 'this SDK joins first'] as const) {
-    it(`PEER_JOINED both ways, connected, data channel open (${order})`, async () => {
+    it(`PEER_JOINED both ways, connected, data channel open, renegotiation both ways (${order})`, async () => {
       const room = `interop-${order.startsWith('legacy') ? 'a' : 'b'}`;
       const legacy = await openLegacyPage(browser, web, server.roomServer);
       const ours = await openCorePage(browser, web, server.roomServer);
@@ -105,6 +105,26 @@ describe('interop with the original skylinkjs 2.7.2', () => {
       await legacy.evaluate((r) => (window as any).t.skylink.setUserData(r, { name: 'legacy-2' }), room);
       const updated = await waitForPageEvent(ours.page, 'peerUpdated', { roomName: room, peerId: legacyId, isSelf: false });
       expect((updated.detail.peerInfo as { userData: unknown }).userData).toEqual({ name: 'legacy-2' });
+      // Renegotiation both ways: our ICE-restart offer is answered by 2.x, and 2.x's restart offer by us.
+      const acks = (p: Page, peerId: string) =>
+        p.evaluate((id) => (window as any).t.events.filter((e: any) => e.name === 'handshakeProgress' && e.detail.state === 'answerAck' && e.detail.peerId === id).length, peerId);
+      const ourAcks = await acks(ours.page, oursId);
+      const result = await ours.page.evaluate(({ r, p }) => (window as any).t.skylink.refreshConnection(r, p, true), { r: room, p: legacyId });
+      expect(result.listOfPeers).toEqual([legacyId]);
+      await ours.page.waitForFunction(
+        ({ id, n }) => (window as any).t.events.filter((e: any) => e.name === 'handshakeProgress' && e.detail.state === 'answerAck' && e.detail.peerId === id).length > n,
+        { id: oursId, n: ourAcks },
+        { timeout: 20_000 },
+      );
+      const remoteAcks = await acks(ours.page, legacyId);
+      await legacy.evaluate((r) => (window as any).t.skylink.refreshConnection(r), room);
+      await ours.page.waitForFunction(
+        ({ id, n }) => (window as any).t.events.filter((e: any) => e.name === 'handshakeProgress' && e.detail.state === 'answerAck' && e.detail.peerId === id).length > n,
+        { id: legacyId, n: remoteAcks },
+        { timeout: 20_000 },
+      );
+      await waitConnected(ours.page, room, legacyId, 20_000);
+      expect(await ours.page.evaluate((r) => Object.keys((window as any).t.skylink.getPeersInRoom(r)).length, room)).toBe(2);
     });
   }
 });
