@@ -40,6 +40,8 @@ export interface SkylinkEventMap {
   recordingState: D.RecordingStateDetail;
   rtmpState: D.RtmpStateDetail;
   mediaInfoDeleted: D.MediaInfoDeletedDetail;
+  audioActivity: D.AudioActivityDetail;
+  activeSpeaker: D.ActiveSpeakerDetail;
   // Messaging / data
   onIncomingMessage: D.IncomingMessageDetail;
   storedMessages: D.StoredMessagesDetail;

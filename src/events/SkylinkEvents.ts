@@ -71,6 +71,10 @@ export const SkylinkEvents = Object.freeze({
   RTMP_STATE: 'rtmpState',
   /** Internal in 2.x: a remote media info entry was deleted. */
   MEDIA_INFO_DELETED: 'mediaInfoDeleted',
+  /** Beyond 2.x: a peer's (or our own) audio level while it speaks, throttled; once more when it stops. */
+  AUDIO_ACTIVITY: 'audioActivity',
+  /** Beyond 2.x: the loudest speaking peer of a room changed (`peerId: null` when nobody speaks). */
+  ACTIVE_SPEAKER: 'activeSpeaker',
 
   // Messaging / data
   /** A chat message (signaling or data channel) arrived or was sent (`isSelf`). */

@@ -281,6 +281,26 @@ export interface MediaInfoDeletedDetail extends RoomScoped {
   mediaInfo: MediaInfo;
 }
 
+/**
+ * Beyond 2.x: AUDIO_ACTIVITY. Measured client-side (remote peers from the RTP audio-level header, we
+ * from our microphone sender): fired when a peer starts speaking, at most every 300 ms while it speaks,
+ * and once when it stops. Never fired for silent peers.
+ */
+export interface AudioActivityDetail extends WithRoomInfo {
+  peerId: string;
+  isSelf: boolean;
+  /** Linear level, 0..1. */
+  audioLevel: number;
+  isSpeaking: boolean;
+}
+
+/** Beyond 2.x: ACTIVE_SPEAKER, the loudest speaking peer of the room (kept at least 1.5 s while it speaks). */
+export interface ActiveSpeakerDetail extends WithRoomInfo {
+  /** `null` when nobody speaks. */
+  peerId: string | null;
+  isSelf: boolean;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Messaging / data
 // ---------------------------------------------------------------------------------------------

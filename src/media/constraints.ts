@@ -9,7 +9,7 @@
  *   `{ max: n }`: with `max` alone Chrome keeps its 640x480 default, so `HD` would silently give VGA;
  * - `facingMode` is mapped (2.6.2 only did it for the Temasys plugin);
  * - `stereo` also asks for two channels (`channelCount: { ideal: 2 }`);
- * - `noiseSuppression` / `autoGainControl` are accepted next to `echoCancellation`;
+ * - `noiseSuppression` / `autoGainControl` (additions to the 2.x audio options) become constraints too;
  * - getDisplayMedia never receives `exact` / `min` (browsers reject them with a TypeError).
  * @module
  */
@@ -29,14 +29,6 @@ export const DEFAULT_FRAME_RATE = 30;
 
 /** 2.x message for every invalid media options object. */
 export const INVALID_GUM_OPTIONS = 'Invalid user media options';
-
-/** Audio options accepted on top of the 2.x ones. */
-export interface ExtendedAudioMediaOptions extends AudioMediaOptions {
-  /** gUM `noiseSuppression` (browser default when absent). */
-  noiseSuppression?: boolean;
-  /** gUM `autoGainControl` (browser default when absent). */
-  autoGainControl?: boolean;
-}
 
 /** Result of {@link parseUserMediaOptions}. */
 export interface ParsedUserMediaOptions {
@@ -99,7 +91,7 @@ function isNumericOption(value: unknown): value is number | ConstrainULong {
 }
 
 function parseAudio(audio: unknown, exact: boolean): { constraints: MediaTrackConstraints; settings: AudioStreamSettings; mute: boolean } {
-  const opts: ExtendedAudioMediaOptions = isObject(audio) ? (audio as ExtendedAudioMediaOptions) : {};
+  const opts: AudioMediaOptions = isObject(audio) ? (audio as AudioMediaOptions) : {};
   const echoCancellation = typeof opts.echoCancellation === 'boolean' ? opts.echoCancellation : true;
   const stereo = opts.stereo === true;
   const constraints: MediaTrackConstraints = { echoCancellation };

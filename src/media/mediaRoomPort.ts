@@ -5,6 +5,7 @@
  * @internal
  * @module
  */
+import type { ActiveSpeakerDetail, AudioActivityDetail } from '../events/eventDetails';
 import type { SkylinkEventMap } from '../events/SkylinkEventMap';
 import type { PeerConnectionLike } from '../platform/SkylinkPlatform';
 import type { ClientToServerMessage } from '../signaling/protocol';
@@ -16,25 +17,7 @@ import { midResolverFromSdp } from './mediaInfo';
 import type { MidResolver } from './mediaInfo';
 import type { MediaStreamManagerCallbacks } from './mediaTypes';
 
-/** Beyond 2.x: AUDIO_ACTIVITY detail (proposed event `'audioActivity'`). */
-export interface AudioActivityDetail {
-  roomName: string;
-  room: RoomInfo;
-  peerId: string;
-  isSelf: boolean;
-  /** Linear 0..1. */
-  audioLevel: number;
-  isSpeaking: boolean;
-}
-
-/** Beyond 2.x: ACTIVE_SPEAKER detail (proposed event `'activeSpeaker'`). */
-export interface ActiveSpeakerDetail {
-  roomName: string;
-  room: RoomInfo;
-  /** `null` when nobody speaks. */
-  peerId: string | null;
-  isSelf: boolean;
-}
+export type { ActiveSpeakerDetail, AudioActivityDetail } from '../events/eventDetails';
 
 /** What the room provides to its media controller. */
 export interface MediaRoomPort {
@@ -65,7 +48,7 @@ export interface MediaRoomPort {
   emit<K extends keyof SkylinkEventMap>(type: K, detail: SkylinkEventMap[K]): void;
   /** The room's send bandwidth caps (`joinRoom({ bandwidth })`, refreshConnection). */
   bandwidth(): BandwidthOptions | null;
-  /** Beyond 2.x events, wired once the public event table has them. */
+  /** Beyond 2.x: AUDIO_ACTIVITY / ACTIVE_SPEAKER (optional: without them the levels are not reported). */
   emitAudioActivity?(detail: AudioActivityDetail): void;
   emitActiveSpeaker?(detail: ActiveSpeakerDetail): void;
 }

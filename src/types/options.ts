@@ -162,6 +162,10 @@ export interface AudioMediaOptions {
   stereo?: boolean;
   /** gUM `echoCancellation`. Default `true`. */
   echoCancellation?: boolean;
+  /** Beyond 2.x: gUM `noiseSuppression`. Default: the browser's. */
+  noiseSuppression?: boolean;
+  /** Beyond 2.x: gUM `autoGainControl`. Default: the browser's. */
+  autoGainControl?: boolean;
   /** Microphone device id. */
   deviceId?: string;
   /** Acquire then mute immediately. Default `false`. */

@@ -10,10 +10,11 @@ describe('SkylinkConstants', () => {
     expect(publicApi.SkylinkEvents).toBe(publicApi.SkylinkConstants.EVENTS);
   });
 
-  test('53 events, each 2.x string unique, a sample of exact values', () => {
+  test('the 53 events of 2.x plus 2 beyond 2.x, each string unique, a sample of exact values', () => {
     const values = Object.values(SkylinkEvents);
-    expect(values).toHaveLength(53);
-    expect(new Set(values).size).toBe(53);
+    expect(values).toHaveLength(55);
+    expect(new Set(values).size).toBe(55);
+    expect(SkylinkEvents).toMatchObject({ AUDIO_ACTIVITY: 'audioActivity', ACTIVE_SPEAKER: 'activeSpeaker' });
     expect(SkylinkEvents).toMatchObject({
       PEER_JOINED: 'peerJoined',
       READY_STATE_CHANGE: 'readyStateChange',
