@@ -12,6 +12,7 @@ import { CHUNK_FILE_SIZE, DATA_TRANSFER_DATA_TYPE, DATA_TRANSFER_DIRECTION, DATA
 import type { DataTransferState } from '../constants';
 import { SkylinkErrorCode } from '../errors';
 import type { DataTransferResult } from '../types/transfer';
+import { listen, type DataChannelLike } from './channel';
 import { base64Length, base64ToBytes, chunkCount, chunkLength, percentage } from './chunking';
 import { decodeChunkFrame, type FastOffer, type InboundFrame, type WrqMessage } from './dataProtocol';
 import { SegmentAssembler } from './SegmentAssembler';
@@ -101,6 +102,23 @@ export class IncomingTransfer extends Transfer {
     this.host.emitState(this, DATA_TRANSFER_STATE.DOWNLOAD_STARTED);
     this.armTimer();
     return pending;
+  }
+
+  /** Takes the dedicated channel and tells the sender (ACK 0 on it) that chunks can flow. */
+  override attachChannel(channel: DataChannelLike): void {
+    super.attachChannel(channel);
+    const ready = (): void => {
+      if (!this.isDone) this.sendControl({ type: 'ACK', ackN: 0 });
+    };
+    if (channel.readyState === 'open') ready();
+    else {
+      const stop = listen(channel, {
+        open: () => {
+          stop();
+          ready();
+        },
+      });
+    }
   }
 
   /** One 2.x base64 chunk from the main channel. */

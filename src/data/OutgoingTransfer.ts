@@ -38,6 +38,7 @@ export class OutgoingTransfer extends Transfer {
   private reader: BlobSegmentReader | null = null;
   private hasher: SegmentHasher | null = null;
   private endSent = false;
+  private pumping = false;
   private wake: (() => void) | null = null;
 
   constructor(
@@ -216,10 +217,9 @@ export class OutgoingTransfer extends Transfer {
       this.fail(transferError.failed(TRANSFER_MESSAGES.CHANNEL_OPEN_FAILED, { ...this.ctx(), cause }), true);
       return;
     }
-    if (this.isDone) return;
+    // Chunks wait for the receiver's ACK 0 on this channel: some implementations (node-webrtc) can
+    // deliver messages before the receiver's `datachannel` handler has attached its listener.
     this.armTimer();
-    this.host.emitState(this, DATA_TRANSFER_STATE.UPLOADING);
-    await this.pump(channel, this.reader);
   }
 
   private async pump(channel: DataChannelLike, reader: BlobSegmentReader): Promise<void> {
@@ -263,7 +263,14 @@ export class OutgoingTransfer extends Transfer {
 
   private handleFastAck(ackN: number): void {
     const total = this.reader?.chunkCount ?? 0;
-    if (ackN === total && this.endSent) {
+    if (ackN === 0 && !this.pumping && this.channel && this.reader) {
+      this.pumping = true;
+      this.armTimer();
+      this.host.emitState(this, DATA_TRANSFER_STATE.UPLOADING);
+      void this.pump(this.channel, this.reader);
+    } else if (!this.pumping) {
+      this.protocolViolation(`ACK ${ackN} before the receiver was ready`);
+    } else if (ackN === total && this.endSent) {
       this.acked = ackN;
       this.complete();
     } else if (ackN < 1 || ackN > this.sent || ackN >= total) {

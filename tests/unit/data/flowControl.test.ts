@@ -39,12 +39,16 @@ describe('fast mode flow control', () => {
     await acceptFirst(bob);
     await alice.until(() => alice.opened.length === 1, 'channel');
     const [near, far] = alice.opened[0] as [FakeChannel, FakeChannel];
-    far.paused = true; // bob's ACKs are held back
+    // Bob's progress ACKs are held back (his "ready" ACK 0 goes through).
+    const held: string[] = [];
+    const send = far.send.bind(far) as (d: string) => void;
+    far.send = ((d: string) => (typeof d === 'string' && JSON.parse(d).ackN > 0 ? held.push(d) : send(d))) as FakeChannel['send'];
     await alice.until(() => chunksSent(near) === 8, 'window filled');
     await ticks(10);
     expect(chunksSent(near)).toBe(8);
-    far.flush(); // releases "ACK 4" (one segment) then ACK 8
-    far.paused = false;
+    expect(held.map((d) => JSON.parse(d).ackN)).toEqual([4, 8]);
+    far.send = send as FakeChannel['send'];
+    for (const d of held) send(d);
     const [result] = await sending;
     expect(result?.bob).toHaveProperty('success');
     // Never more than the window in flight: every chunk index i was sent after ACK >= i - 8.
@@ -127,10 +131,11 @@ describe('timeouts (fake timers)', () => {
     const alice = new Side('alice');
     const [aliceMain, bobMain] = channelPair('room1_alice_bob');
     let transferChannel: FakeChannel | null = null;
+    let bobEnd: FakeChannel | null = null;
     alice.engine = new DataTransferEngine({
       getSelfId: () => 'alice',
       openChannel: (_room, _peer, label) => {
-        [transferChannel] = channelPair(label);
+        [transferChannel, bobEnd] = channelPair(label);
         return transferChannel;
       },
       ...recorder(alice),
@@ -151,6 +156,12 @@ describe('timeouts (fake timers)', () => {
     const transferId = alice.rec.states[0]?.transferId;
     bobMain.send(JSON.stringify({ type: 'ACK', ackN: 0, sender: 'bob', transferId, fast: { version: 1 } }));
     // Let the pump run: fake queueMicrotask only runs when timers advance, promise chains in between.
+    for (let i = 0; i < 20; i += 1) {
+      await jest.advanceTimersByTimeAsync(0);
+      for (let j = 0; j < 20; j += 1) await Promise.resolve();
+    }
+    expect(chunksSent(transferChannel as unknown as FakeChannel)).toBe(0); // waits for bob's ready ACK 0
+    (bobEnd as unknown as FakeChannel).send(JSON.stringify({ type: 'ACK', ackN: 0, sender: 'bob', transferId }));
     for (let i = 0; i < 20; i += 1) {
       await jest.advanceTimersByTimeAsync(0);
       for (let j = 0; j < 20; j += 1) await Promise.resolve();
