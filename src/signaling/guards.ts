@@ -58,6 +58,9 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> =>
 const id: Check = (v, l) => typeof v === 'string' && v.length > 0 && v.length <= l.maxIdLength;
 /** Short free text (ids the app may leave empty, versions...). */
 const shortText: Check = (v, l) => typeof v === 'string' && v.length <= l.maxIdLength;
+/** Server-issued tokens embed a signed grant (room name, app key...), so they outgrow an id. */
+const MAX_CREDENTIAL_LENGTH = 4096;
+const credential: Check = (v) => typeof v === 'string' && v.length <= MAX_CREDENTIAL_LENGTH;
 const text: Check = (v) => typeof v === 'string';
 const bool: Check = (v) => typeof v === 'boolean';
 const num: Check = (v) => typeof v === 'number' && Number.isFinite(v);
@@ -186,8 +189,8 @@ const clientSchemas: Schemas<ClientToServerMessage> = {
     rid: id,
     uid: opt(shortText),
     cid: opt(shortText),
-    userCred: opt(shortText),
-    roomCred: opt(shortText),
+    userCred: opt(credential),
+    roomCred: opt(credential),
     timeStamp: opt(either(shortText, num)),
     apiOwner: opt(shortText),
     start: opt(shortText),
@@ -197,7 +200,7 @@ const clientSchemas: Schemas<ClientToServerMessage> = {
     key: opt(shortText),
     resumable: opt(bool),
     resumeSid: opt(id),
-    resumeToken: opt(shortText),
+    resumeToken: opt(credential),
   },
   getStoredMessages: { ...peer, target: opt(id), roomSessionId: opt(shortText) },
   getPeers: { rid: opt(id), showAll: opt(bool) },

@@ -97,6 +97,13 @@ describe('parseClientMessage', () => {
     expect(parseClientMessage(m)).toEqual({ ok: true, message: m });
   });
 
+  it('accepts server-issued credentials longer than an id, up to 4 KiB', () => {
+    const join = clientExamples.find((m) => m.type === 'joinRoom')!;
+    const long = { ...join, roomCred: 'x'.repeat(1500), userCred: 'y'.repeat(400), resumeToken: 'r1.' + 'z'.repeat(300) };
+    expect(parseClientMessage(long)).toEqual({ ok: true, message: long });
+    expect(parseClientMessage({ ...join, roomCred: 'x'.repeat(5000) }).ok).toBe(false);
+  });
+
   it('keeps unknown extra fields (relayed unchanged)', () => {
     const r = parseClientMessage({ type: 'offer', ...targeted, sdp: 'x', custom: { a: 1 } });
     expect(r.ok && (r.message as unknown as Record<string, unknown>).custom).toEqual({ a: 1 });
