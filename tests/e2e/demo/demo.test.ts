@@ -1,0 +1,204 @@
+/**
+ * The demo page (demo/) in real Chromium against the real server, driven only through its UI:
+ * join, see each other, chat (public, private, P2P, encrypted, stored history), lock, several rooms
+ * as tabs, stats, log, leave. Screenshots of the main states go to test-output/demo/.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { launchChromium, type TestSkylinkServer } from '../rig';
+import {
+  buildDemo,
+  chatMessage,
+  joinRoom,
+  openDemo,
+  pageErrors,
+  roomView,
+  screenshot,
+  selectTab,
+  sendChat,
+  startDemoServer,
+  submitJoin,
+  useSecret,
+  waitPeerConnected,
+  type DemoPage,
+} from './demoPages';
+
+jest.setTimeout(120_000);
+
+describe('demo page in real Chromium', () => {
+  let browser: Browser;
+  let server: TestSkylinkServer;
+  const pages: DemoPage[] = [];
+  const dataDir = mkdtempSync(join(tmpdir(), 'skylink-demo-'));
+
+  beforeAll(async () => {
+    buildDemo();
+    [server, browser] = await Promise.all([startDemoServer(dataDir), launchChromium()]);
+  });
+  afterEach(async () => {
+    for (const p of pages.splice(0)) {
+      expect(pageErrors(p)).toEqual([]);
+      await p.page.context().close();
+    }
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function open(...names: string[]): Promise<DemoPage[]> {
+    const opened = await Promise.all(names.map((n) => openDemo(browser, server, n)));
+    pages.push(...opened);
+    return opened;
+  }
+
+  it('serves the page with the SDK loaded and an accessible join form', async () => {
+    const [a] = (await open('Alice')) as [DemoPage];
+    await a.page.locator('#sdk-info', { hasText: 'app key "skylink-demo"' }).waitFor();
+    const form = a.page.locator('#join-form');
+    for (const label of ['Room name', 'Display name', 'Encryption secret']) await expect(form.getByLabel(label).count()).resolves.toBe(1);
+    await expect(form.getByLabel('Display name').inputValue()).resolves.toBe('Alice');
+    await expect(a.page.locator('#no-rooms').isVisible()).resolves.toBe(true);
+    await screenshot(a, '01-start');
+  });
+
+  it('two pages join the same room, see each other and chat publicly, privately and over P2P', async () => {
+    const [a, b, c] = (await open('Alice', 'Bob', 'Carol')) as [DemoPage, DemoPage, DemoPage];
+    await joinRoom(a, 'meet');
+    await joinRoom(b, 'meet');
+    await joinRoom(c, 'meet');
+    await waitPeerConnected(a, 'meet', 'Bob');
+    await waitPeerConnected(b, 'meet', 'Alice');
+    await waitPeerConnected(c, 'meet', 'Alice');
+    // Tiles with the names from userData.
+    await roomView(a, 'meet').locator('.tile[data-self="false"]', { hasText: 'Bob' }).waitFor();
+    await roomView(b, 'meet').locator('.tile[data-self="false"]', { hasText: 'Alice' }).waitFor();
+    await roomView(a, 'meet').locator('.tile[data-self="true"]', { hasText: 'Alice (you)' }).waitFor();
+
+    // Public message through the signaling server.
+    await sendChat(a, 'meet', 'hello everyone');
+    for (const p of [b, c]) {
+      const msg = chatMessage(p, 'meet', 'hello everyone');
+      await msg.waitFor();
+      await expect(msg.locator('.message-sender').textContent()).resolves.toBe('Alice');
+      await expect(msg.getAttribute('data-path')).resolves.toBe('signaling');
+      await expect(msg.getAttribute('data-encrypted')).resolves.toBe('false');
+    }
+    await chatMessage(a, 'meet', 'hello everyone').and(a.page.locator('.message-self')).waitFor();
+
+    // Private message to Bob only, over the data channel.
+    await sendChat(a, 'meet', 'psst bob', { to: 'Bob', via: 'p2p' });
+    const priv = chatMessage(b, 'meet', 'psst bob');
+    await priv.waitFor();
+    await expect(priv.getAttribute('data-private')).resolves.toBe('true');
+    await expect(priv.getAttribute('data-path')).resolves.toBe('p2p');
+    await chatMessage(a, 'meet', 'psst bob').locator('.badge', { hasText: 'private to Bob' }).waitFor();
+    // Carol gets a later public message but never the private one.
+    await sendChat(b, 'meet', 'bob says hi', { via: 'p2p' });
+    await chatMessage(c, 'meet', 'bob says hi').waitFor();
+    await expect(chatMessage(c, 'meet', 'psst bob').count()).resolves.toBe(0);
+
+    await screenshot(a, '02-chat-alice');
+    await screenshot(b, '02-chat-bob');
+  });
+
+  it('encrypted chat shows the badge, and a peer with another secret cannot read it', async () => {
+    const [a, b, c] = (await open('Alice', 'Bob', 'Carol')) as [DemoPage, DemoPage, DemoPage];
+    for (const p of [a, b, c]) await joinRoom(p, 'secret-room');
+    await useSecret(a, 'secret-room', 'correct horse battery staple');
+    await useSecret(b, 'secret-room', 'correct horse battery staple');
+    await useSecret(c, 'secret-room', 'a different secret');
+    await sendChat(a, 'secret-room', 'for your eyes only');
+    const atBob = chatMessage(b, 'secret-room', 'for your eyes only');
+    await atBob.waitFor();
+    await expect(atBob.getAttribute('data-encrypted')).resolves.toBe('true');
+    await atBob.locator('.badge-encrypted', { hasText: 'encrypted' }).waitFor();
+    const atCarol = roomView(c, 'secret-room').locator('.messages .message', { hasText: 'Could not decrypt' });
+    await atCarol.waitFor();
+    await expect(atCarol.textContent()).resolves.not.toContain('for your eyes only');
+    await screenshot(b, '03-encrypted-bob');
+    await screenshot(c, '03-encrypted-carol-wrong-secret');
+  });
+
+  it('stored history is loaded on join when persistence is on', async () => {
+    const [a, b] = (await open('Alice', 'Bob')) as [DemoPage, DemoPage];
+    const secret = 'history secret';
+    await joinRoom(a, 'history', { secret });
+    const chat = roomView(a, 'history').locator('.chat-panel');
+    await expect(chat.getByLabel('Store public messages on the server').isChecked()).resolves.toBe(true);
+    await sendChat(a, 'history', 'remember me');
+    await chatMessage(a, 'history', 'remember me').waitFor();
+    // Bob joins later with the same secret: the stored message is shown, decrypted, as history.
+    await joinRoom(b, 'history', { secret });
+    const stored = chatMessage(b, 'history', 'remember me');
+    await stored.waitFor();
+    await expect(stored.getAttribute('data-stored')).resolves.toBe('true');
+    await expect(stored.getAttribute('data-encrypted')).resolves.toBe('true');
+    await screenshot(b, '04-stored-history');
+  });
+
+  it('lock blocks a third page until unlocked; peers see the lock state', async () => {
+    const [a, b, c] = (await open('Alice', 'Bob', 'Carol')) as [DemoPage, DemoPage, DemoPage];
+    await joinRoom(a, 'lockable');
+    await joinRoom(b, 'lockable');
+    await waitPeerConnected(a, 'lockable', 'Bob');
+    await roomView(a, 'lockable').getByRole('button', { name: 'Lock room' }).click();
+    await roomView(b, 'lockable').locator('[data-field="lock-state"]', { hasText: 'locked' }).and(b.page.locator('[data-on="true"]')).waitFor();
+    await roomView(b, 'lockable').locator('.peers-panel .status', { hasText: 'Alice locked the room' }).waitFor();
+
+    await submitJoin(c, 'lockable');
+    await c.page.locator('#join-status', { hasText: 'Could not join "lockable": the room is locked' }).waitFor({ timeout: 20_000 });
+    await expect(c.page.getByRole('tab').count()).resolves.toBe(0);
+    await expect(roomView(a, 'lockable').locator('.peer').count()).resolves.toBe(2);
+    await screenshot(c, '05-locked-out');
+    await screenshot(a, '05-locked-owner');
+
+    await roomView(a, 'lockable').getByRole('button', { name: 'Unlock room' }).click();
+    await roomView(b, 'lockable').locator('[data-field="lock-state"][data-on="false"]').waitFor();
+    await joinRoom(c, 'lockable');
+    await waitPeerConnected(a, 'lockable', 'Carol');
+  });
+
+  it('one page in several rooms as tabs; stats and log panels fill; leave and leave all', async () => {
+    const [a, b, c] = (await open('Alice', 'Bob', 'Carol')) as [DemoPage, DemoPage, DemoPage];
+    await joinRoom(a, 'room-one');
+    await joinRoom(a, 'room-two');
+    await joinRoom(b, 'room-one');
+    await joinRoom(c, 'room-two');
+    await waitPeerConnected(a, 'room-one', 'Bob');
+    await waitPeerConnected(a, 'room-two', 'Carol');
+    await expect(a.page.getByRole('tab').allTextContents()).resolves.toEqual(['room-one', 'room-two']);
+    // Only the selected tab's panel is visible; each room has only its own peers.
+    await expect(roomView(a, 'room-two').isVisible()).resolves.toBe(true);
+    await expect(roomView(a, 'room-one').isVisible()).resolves.toBe(false);
+    await expect(roomView(a, 'room-two').locator('.peer', { hasText: 'Bob' }).count()).resolves.toBe(0);
+
+    // Stats: RTT and a bitrate for the peer, and drawn charts.
+    const stats = roomView(a, 'room-two').locator('.peer-stats', { hasText: 'Carol' });
+    await stats.locator('[data-field="rtt"]', { hasText: /RTT \d/ }).waitFor({ timeout: 20_000 });
+    await stats.locator('[data-field="bitrate"]', { hasText: 'kbit/s' }).waitFor({ timeout: 20_000 });
+    await expect(stats.locator('canvas.sparkline').count()).resolves.toBe(3);
+    // The log panel shows SDK and demo entries.
+    await a.page.locator('.log-message', { hasText: /^Joined "room-two"$/ }).waitFor();
+
+    await selectTab(a, 'room-one');
+    await expect(roomView(a, 'room-one').isVisible()).resolves.toBe(true);
+    await screenshot(a, '06-two-rooms');
+
+    // Leave room-one from its panel: Bob sees Alice go; room-two stays.
+    await roomView(a, 'room-one').getByRole('button', { name: 'Leave room' }).click();
+    await roomView(b, 'room-one').locator('.peer', { hasText: 'Alice' }).waitFor({ state: 'detached' });
+    await roomView(b, 'room-one').locator('.tile', { hasText: 'Alice' }).waitFor({ state: 'detached' });
+    await expect(a.page.getByRole('tab').allTextContents()).resolves.toEqual(['room-two']);
+    await expect(roomView(a, 'room-two').isVisible()).resolves.toBe(true);
+
+    // Leave all.
+    await a.page.getByRole('button', { name: 'Leave all rooms' }).click();
+    await roomView(c, 'room-two').locator('.peer', { hasText: 'Alice' }).waitFor({ state: 'detached' });
+    await expect(a.page.getByRole('tab').count()).resolves.toBe(0);
+    await a.page.locator('#no-rooms').waitFor({ state: 'visible' });
+  });
+});

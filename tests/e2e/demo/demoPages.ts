@@ -1,0 +1,130 @@
+/**
+ * Helpers for the demo e2e test: the demo server (as `npm start` runs it, on a free port), the demo
+ * compiled with scripts/build-demo.mjs, and page drivers that only use the demo's UI (form fields,
+ * buttons, what the page shows). Waits are DOM conditions with timeouts, never sleeps.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { openPage, startSkylinkServer, type TestSkylinkServer } from '../rig';
+
+const ROOT = resolve(__dirname, '../../..');
+export const SCREENSHOT_DIR = join(ROOT, 'test-output/demo');
+
+/** Compiles demo/main.ts into demo/.build/main.js exactly as `npm start` does. */
+export function buildDemo(): void {
+  const result = spawnSync(process.execPath, [join(ROOT, 'scripts/build-demo.mjs')], { cwd: ROOT, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`demo build failed:\n${result.stderr}${result.stdout}`);
+}
+
+/**
+ * The project's server as `npm start` runs it (dev mode, demo/ at /, dist/ at /dist, stored messages in
+ * a file under `dataDir`), on loopback and a free port.
+ */
+export function startDemoServer(dataDir: string): Promise<TestSkylinkServer> {
+  return startSkylinkServer({
+    staticDir: join(ROOT, 'demo'),
+    staticMounts: { '/dist': join(ROOT, 'dist') },
+    storage: { kind: 'file', path: join(dataDir, 'messages.jsonl') },
+    // Same as scripts/build-demo.mjs DEMO_APPS: the demo's app key may store messages.
+    apps: { 'skylink-demo': { hasPersistentMessage: true } },
+  });
+}
+
+export interface DemoPage {
+  page: Page;
+  logs: string[];
+  name: string;
+}
+
+/** Opens the demo as `name` and waits until the SDK is loaded. */
+export async function openDemo(browser: Browser, server: TestSkylinkServer, name: string): Promise<DemoPage> {
+  const { page, logs } = await openPage(browser, `${server.url}/?name=${encodeURIComponent(name)}`);
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.locator('#sdk-info', { hasText: 'SDK ' }).waitFor({ timeout: 15_000 });
+  return { page, logs, name };
+}
+
+export interface JoinOptions {
+  audio?: boolean;
+  video?: boolean;
+  secret?: string;
+}
+
+/** Fills the join form and clicks Join (does not wait for the outcome). */
+export async function submitJoin(p: DemoPage, room: string, opts: JoinOptions = {}): Promise<void> {
+  const form = p.page.locator('#join-form');
+  await form.getByLabel('Room name').fill(room);
+  await form.getByLabel('Display name').fill(p.name);
+  await form.getByLabel('Encryption secret').fill(opts.secret ?? '');
+  await form.getByLabel('Microphone', { exact: true }).setChecked(opts.audio ?? false);
+  await form.getByLabel('Camera', { exact: true }).setChecked(opts.video ?? false);
+  await form.getByRole('button', { name: 'Join', exact: true }).click();
+}
+
+/** The room view of `room` (in its tab panel). */
+export function roomView(p: DemoPage, room: string): Locator {
+  return p.page.locator(`.room[data-room="${room}"]`);
+}
+
+/** Joins through the form and waits until the page shows the room as joined. */
+export async function joinRoom(p: DemoPage, room: string, opts: JoinOptions = {}): Promise<Locator> {
+  await submitJoin(p, room, opts);
+  const view = roomView(p, room);
+  await view.and(p.page.locator('[data-state="joined"]')).waitFor({ state: 'attached', timeout: 20_000 });
+  return view;
+}
+
+/** Selects a room's tab. */
+export async function selectTab(p: DemoPage, room: string): Promise<void> {
+  await p.page.getByRole('tab', { name: room, exact: true }).click();
+}
+
+/** Waits until the peer list of `room` shows `name` with its connection and data channel up. */
+export async function waitPeerConnected(p: DemoPage, room: string, name: string): Promise<void> {
+  const peer = roomView(p, room).locator('.peer', { hasText: name });
+  // Attached, not visible: the room may be in a tab that is not selected.
+  const attached = { state: 'attached', timeout: 20_000 } as const;
+  await peer.locator('[data-field="ice"][data-state="connected"], [data-field="ice"][data-state="completed"]').waitFor(attached);
+  await peer.locator('[data-field="data"][data-state="open"]').waitFor(attached);
+}
+
+/** Sends a chat message through the chat form. */
+export async function sendChat(
+  p: DemoPage,
+  room: string,
+  text: string,
+  opts: { to?: string; via?: 'signaling' | 'p2p' } = {},
+): Promise<void> {
+  const chat = roomView(p, room).locator('.chat-panel');
+  await chat.getByLabel('To', { exact: true }).selectOption({ label: opts.to ?? 'Everyone' });
+  await chat.getByLabel('Via', { exact: true }).selectOption(opts.via ?? 'signaling');
+  await chat.getByLabel('Message', { exact: true }).fill(text);
+  await chat.getByRole('button', { name: 'Send', exact: true }).click();
+}
+
+/** The chat message (list item) of `room` containing `text`. */
+export function chatMessage(p: DemoPage, room: string, text: string): Locator {
+  return roomView(p, room).locator('.messages .message', { hasText: text });
+}
+
+/** Sets the chat encryption secret through the chat panel. */
+export async function useSecret(p: DemoPage, room: string, secret: string, secretId = 'demo-key'): Promise<void> {
+  const chat = roomView(p, room).locator('.chat-panel');
+  await chat.getByLabel('Secret id').fill(secretId);
+  await chat.getByLabel('Secret', { exact: true }).fill(secret);
+  await chat.getByRole('button', { name: 'Use secret' }).click();
+  await chat.locator(`[data-field="encryption-state"]`, { hasText: secretId }).waitFor({ timeout: 10_000 });
+}
+
+/** Full-page screenshot under test-output/demo/. */
+export async function screenshot(p: DemoPage, name: string): Promise<void> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await p.page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+}
+
+/** Uncaught page errors (the demo must not throw). */
+export function pageErrors(p: DemoPage): string[] {
+  return p.logs.filter((l) => l.startsWith('[pageerror]'));
+}
