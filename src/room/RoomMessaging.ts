@@ -32,10 +32,18 @@ import {
 import { buildGetStoredMessages, decodeStoredMessages } from '../messaging/storedMessages';
 import type { IncomingMessageParts } from '../messaging/types';
 import type { DataChannelLike } from '../platform/SkylinkPlatform';
-import type { ChatMessage, PrivateMessage, PublicMessage, ServerToClientMessage, StoredMessagesMessage } from '../signaling/protocol';
+import type {
+  ChatMessage,
+  PeerAnnouncement,
+  PrivateMessage,
+  PublicMessage,
+  ServerToClientMessage,
+  StoredMessagesMessage,
+} from '../signaling/protocol';
 import type { StoredMessage } from '../types/messaging';
 import type { PeerInfo } from '../types/peer';
 import { generateUUID } from '../uuid';
+import { readRemotePeer } from './roomMessages';
 import type { SkylinkRoom } from './SkylinkRoom';
 
 /** How long `getStoredMessages` waits for the server's answer (ms). */
@@ -362,12 +370,9 @@ export class RoomMessaging {
     const { state } = this.#room;
     const selfId = state.selfId;
     if (!selfId || message.mid === selfId) return;
-    // Taken now: the sender may leave before its message is decrypted.
-    const peerInfo = this.#room.getPeerInfo(message.mid);
-    if (!peerInfo) {
-      this.#room.log.warn('chat message from a peer that is not in the room dropped', undefined, { peerId: message.mid });
-      return;
-    }
+    // Taken now: the sender may leave before its message is decrypted. The server only relays members'
+    // messages, so an unknown sender joined a moment ago (its welcome is still on the way).
+    const peerInfo = this.#room.getPeerInfo(message.mid) ?? state.remotePeerInfo(readRemotePeer(message.mid, {} as PeerAnnouncement), false);
     this.#init();
     this.#enqueue(async () => {
       const parts = await parseIncomingChat({ crypto: this.#crypto, roomKey: this.roomKey, selfId }, message);

@@ -201,7 +201,7 @@ describe('RoomMessaging through the Skylink facade (fakes)', () => {
       expect(await incoming(a)).toMatchObject({ isSelf: true, message: { senderPeerId: 'session-42' } });
     });
 
-    it('handles legacy public/private messages and drops messages from peers not in the room', async () => {
+    it('handles legacy public/private messages, and messages from a peer not known yet', async () => {
       const [a, b] = [client(), client()];
       const [aId, bId] = (await joinAll([a, b])) as [string, string];
       inject(b, { type: 'public', mid: aId, rid: RID, data: 'old public', cid: 'x' });
@@ -210,6 +210,10 @@ describe('RoomMessaging through the Skylink facade (fakes)', () => {
       inject(b, { type: 'message', mid: aId, rid: RID, data: 'last' });
       expect(await incoming(b)).toMatchObject({ peerId: aId, message: { content: 'old public', isPrivate: false } });
       expect(await incoming(b)).toMatchObject({ peerId: aId, message: { content: 'old private', isPrivate: true } });
+      // A member whose welcome has not arrived yet: delivered, with a placeholder peerInfo.
+      const early = await incoming(b);
+      expect(early).toMatchObject({ peerId: 'ghost', message: { content: 'from nobody', senderPeerId: 'ghost' } });
+      expect(early.peerInfo).toMatchObject({ userData: null, room: { roomName: 'lobby' } });
       expect((await incoming(b)).message.content).toBe('last');
     });
   });
@@ -311,8 +315,9 @@ describe('RoomMessaging through the Skylink facade (fakes)', () => {
 
       // Tampering with the ciphertext, the claimed sender or the private target is detected.
       const original = wire[0] as Record<string, unknown> & { data: string };
-      const last = original.data.slice(-2, -1);
-      const flipped = { ...original, data: `${original.data.slice(0, -2)}${last === 'A' ? 'B' : 'A'}${original.data.slice(-1)}` };
+      // Change a base64 character of the ciphertext proper (not the last ones: their low bits may be padding).
+      const at = original.data.lastIndexOf('.') + 4;
+      const flipped = { ...original, data: `${original.data.slice(0, at)}${original.data[at] === 'A' ? 'B' : 'A'}${original.data.slice(at + 1)}` };
       const privateOne = wire[2] as Record<string, unknown>;
       inject(c, flipped);
       inject(c, { ...original, mid: bId });
