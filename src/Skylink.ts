@@ -10,10 +10,15 @@ import { SkylinkError, SkylinkErrorCode } from './errors';
 import { skylinkEventManager, type SkylinkEventManagerClass } from './events/SkylinkEventManager';
 import { NO_APP_KEY_MESSAGE, resolveInitOptions } from './initOptions';
 import { createLogger, type Logger } from './logger';
+import { AudioActivityMonitor } from './media/AudioActivityMonitor';
+import { isMediaStreamLike, parsePrefetchedStreams } from './media/constraints';
+import { MediaStreamManager } from './media/MediaStreamManager';
+import { routeAudioActivity, routeMediaCallbacks, type RoomMediaController } from './media/RoomMediaController';
 import type { IceRestartPolicy } from './peer/PeerConnectionManager';
 import { browserPlatform } from './platform/browserPlatform';
 import type { SkylinkPlatform } from './platform/SkylinkPlatform';
 import { RoomMessaging } from './room/RoomMessaging';
+import { attachRoomMedia, type RoomMedia } from './room/roomMediaPort';
 import { SignalingPool } from './room/SignalingHub';
 import { SkylinkRoom } from './room/SkylinkRoom';
 import type { ReconnectPolicy } from './signaling/SignalingClient';
@@ -78,6 +83,13 @@ export default class Skylink {
   readonly #crypto = new MessageCrypto();
   /** Messaging adapter of each room. */
   readonly #messaging = new WeakMap<SkylinkRoom, RoomMessaging>();
+  /** Media of each room; controllers by room key, for the shared media services' callbacks. */
+  readonly #roomMedia = new WeakMap<SkylinkRoom, RoomMedia>();
+  readonly #mediaControllers = new Map<string, RoomMediaController>();
+  /** Camera, microphone and screen capture for every room (one shared service). */
+  readonly #media: MediaStreamManager;
+  /** Beyond 2.x: audio levels and active speaker of every room (one shared poll). */
+  readonly #audioActivity = new AudioActivityMonitor(routeAudioActivity((key) => this.#mediaControllers.get(key)));
 
   /**
    * Validates `options` synchronously (no network I/O) and fires READY_STATE_CHANGE `INIT`.
@@ -108,6 +120,11 @@ export default class Skylink {
       });
       throw err;
     }
+    this.#media = new MediaStreamManager({
+      platform: this.#platform,
+      audioFallback: this.#options.audioFallback,
+      callbacks: routeMediaCallbacks((key) => this.#mediaControllers.get(key)),
+    });
     this.#signaling = new SignalingPool({
       platform: this.#platform,
       events: this.#events,
@@ -204,16 +221,13 @@ export default class Skylink {
     options: JoinRoomOptions | MediaStream | MediaStream[] | undefined,
     prefetchedStream: MediaStream | MediaStream[] | undefined,
   ): Promise<MediaStreams | null> {
-    const isStreams = (v: unknown): boolean =>
-      Array.isArray(v) || (typeof MediaStream !== 'undefined' && v instanceof MediaStream);
-    if (options !== undefined && options !== null && (typeof options !== 'object' || isStreams(options))) {
-      if (isStreams(options)) return this.#notImplemented('joinRoom with prefetched streams');
-      throw SkylinkError.invalidArgument('joinRoom options must be an object');
+    // 2.x forms: (options), (options, prefetched), (prefetched) for the default room.
+    const prefetched = parsePrefetchedStreams(options, prefetchedStream);
+    const optionsAreStreams = isMediaStreamLike(options) || Array.isArray(options);
+    if (options !== undefined && options !== null && (typeof options !== 'object' || (optionsAreStreams && !prefetched))) {
+      throw SkylinkError.invalidArgument(optionsAreStreams ? 'Invalid prefetched streams provided' : 'joinRoom options must be an object');
     }
-    const opts: JoinRoomOptions = (options as JoinRoomOptions | undefined) ?? {};
-    if (prefetchedStream !== undefined || opts.audio || opts.video) {
-      return this.#notImplemented('joinRoom with media');
-    }
+    const opts: JoinRoomOptions = optionsAreStreams ? {} : ((options as JoinRoomOptions | undefined) ?? {});
     const roomName = opts.roomName !== undefined ? opts.roomName : this.#options.defaultRoom;
     if (typeof roomName !== 'string' || roomName.trim() === '') {
       throw SkylinkError.invalidArgument('No room name specified');
@@ -239,14 +253,51 @@ export default class Skylink {
     });
     this.#rooms.set(key, room);
     this.#messaging.set(room, new RoomMessaging(room, this.#crypto));
+    const { controller } = this.#attachMedia(room, opts.bandwidth);
+    // Media step, once authenticated and before joining (a media failure leaves the half-joined room).
+    let acquired: MediaStreams | null = null;
+    const acquireMedia = async (): Promise<void> => {
+      if (prefetched) controller.useStreams(prefetched);
+      else if (opts.audio || opts.video) acquired = await controller.getUserMedia(opts);
+    };
     try {
-      await room.join(opts.userData);
+      await room.join(opts.userData, acquireMedia);
     } catch (err) {
       if (this.#rooms.get(key) === room) this.#rooms.delete(key);
       await room.leave();
       throw SkylinkError.from(err, SkylinkErrorCode.SIGNALING_ERROR, undefined, { roomName });
     }
-    return null;
+    controller.announceLocalStreams(); // ON_INCOMING_STREAM isSelf, after our PEER_JOINED (2.x)
+    return acquired;
+  }
+
+  /** Plugs a new room's media controller in (routed by room key until the room is released). */
+  #attachMedia(room: SkylinkRoom, bandwidth: JoinRoomOptions['bandwidth']): RoomMedia {
+    const media = attachRoomMedia(room, {
+      media: this.#media,
+      audioActivity: this.#audioActivity,
+      bandwidth: bandwidth && typeof bandwidth === 'object' ? { ...bandwidth } : null,
+      register: (key, controller) => this.#mediaControllers.set(key, controller),
+      unregister: (key) => this.#mediaControllers.delete(key),
+    });
+    this.#roomMedia.set(room, media);
+    return media;
+  }
+
+  /** The media controller every room gets in joinRoom. */
+  #mediaOf(room: SkylinkRoom): RoomMediaController {
+    const media = this.#roomMedia.get(room);
+    if (!media) throw new SkylinkError(SkylinkErrorCode.INTERNAL_ERROR, 'Room without media', { roomName: room.roomName });
+    return media.controller;
+  }
+
+  /** Runs a command that needs no room: synchronous throws become rejections, other errors are wrapped. */
+  async #run<T>(body: () => T | Promise<T>): Promise<T> {
+    try {
+      return await body();
+    } catch (err) {
+      throw SkylinkError.from(err, SkylinkErrorCode.INTERNAL_ERROR);
+    }
   }
 
   /**
@@ -259,10 +310,10 @@ export default class Skylink {
    * ```
    */
   leaveRoom(roomName: string, stopStreams = true): Promise<string> {
-    void stopStreams; // media streams: see the media issue (nothing to stop yet)
     return this.#command(roomName, async (room) => {
       const key = room.roomName.toLowerCase();
       if (this.#rooms.get(key) === room) this.#rooms.delete(key);
+      this.#roomMedia.get(room)?.controller.setStopOnRelease(stopStreams !== false);
       await room.leave();
       return room.roomName;
     });
@@ -380,7 +431,7 @@ export default class Skylink {
       if (typeof iceRestart === 'boolean') restart = iceRestart;
       else if (iceRestart && typeof iceRestart === 'object') opts = iceRestart;
       if (Array.isArray(peers) && peers.some((p) => typeof p !== 'string')) throw SkylinkError.invalidArgument('Peer ids must be strings', { roomName });
-      void opts; // bandwidth: applied by the media service once it exists
+      if (opts?.bandwidth && typeof opts.bandwidth === 'object') this.#roomMedia.get(room)?.setBandwidth({ ...opts.bandwidth });
       return room.ops.refreshConnection(peers, restart);
     });
   }
@@ -400,12 +451,20 @@ export default class Skylink {
   // -------------------------------------------------------------------------------------------
 
   /**
-   * Acquires camera/microphone. Forms:
+   * Acquires camera/microphone. Resolves `[audioStream | null, videoStream | null]` (audio and video are
+   * always split into separate streams, as in 2.x). Forms:
+   * - `getUserMedia(roomName, options)`: Skylink options (`audio` / `video` booleans or objects,
+   *   `resolution`, `frameRate`, `deviceId`, `stereo`, `echoCancellation`...). Fires MEDIA_ACCESS_SUCCESS
+   *   (MEDIA_ACCESS_FALLBACK when video is refused and `audioFallback` is on), then ON_INCOMING_STREAM
+   *   `isSelf: true` once in the room. The tracks are added to the room's connections; the next
+   *   negotiation carries them (use `sendStream` to publish at once). A new camera or microphone replaces
+   *   the one of the same kind in place.
    * - `getUserMedia()` / `getUserMedia(null, constraints)` / `getUserMedia(constraints)`: stateless, raw
-   *   `MediaStreamConstraints`; the result can be passed to `joinRoom(options, streams)` or `sendStream`.
-   * - `getUserMedia(roomName, options)`: Skylink options; streams are kept for the room's future connections.
-   *
-   * Resolves `[audioStream | null, videoStream | null]`.
+   *   `MediaStreamConstraints` (default audio + video), no events; pass the result to
+   *   `joinRoom(options, streams)` or `sendStream`.
+   * @throws SkylinkError `ROOM_NOT_FOUND`, `INVALID_ARGUMENT`, `MEDIA_PERMISSION_DENIED`, `MEDIA_NOT_FOUND`,
+   *   `MEDIA_DEVICE_BUSY`, `MEDIA_CONSTRAINTS_NOT_SATISFIED`, `MEDIA_ERROR` (MEDIA_ACCESS_ERROR fires first
+   *   in the room form; the DOMException is the error's `cause`).
    * @example
    * ```ts
    * const [audio, video] = await skylink.getUserMedia('lobby', { audio: true, video: { resolution: SkylinkConstants.VIDEO_RESOLUTION.HD } });
@@ -418,13 +477,28 @@ export default class Skylink {
     roomNameOrConstraints?: string | null | MediaStreamConstraints,
     options?: GetUserMediaOptions | MediaStreamConstraints,
   ): Promise<MediaStreams> {
-    void options;
-    return this.#notImplemented('getUserMedia', roomNameOrConstraints);
+    const first = roomNameOrConstraints;
+    if (typeof first === 'string' && first !== '') return this.#command(first, (room) => this.#mediaOf(room).getUserMedia(options));
+    return this.#run(() => {
+      if (first !== undefined && first !== null && first !== '' && typeof first !== 'object') {
+        throw SkylinkError.invalidArgument('The room name must be a string');
+      }
+      const constraints = first && typeof first === 'object' ? first : options;
+      return this.#media.getUserMedia(null, constraints as MediaStreamConstraints | undefined);
+    });
   }
 
   /**
-   * Publishes media in the room and renegotiates with every peer: new media from Skylink options, or
-   * stream(s) from `getUserMedia`. Resolves the `[audio, video]` pair (an array of pairs for an array).
+   * Publishes media in the room and renegotiates where needed, without dropping the connections: new
+   * media from Skylink options, or stream(s) from the stateless `getUserMedia()`. A camera, microphone
+   * or screen of a kind already sent is swapped into the existing stream with `replaceTrack` (peers keep
+   * the same stream id); an array sets the exact list of streams. Resolves the `[audio, video]` pair (an
+   * array of pairs for an array).
+   * @throws SkylinkError `ROOM_NOT_FOUND`, `NOT_IN_ROOM`, `INVALID_ARGUMENT`, or a media code (see getUserMedia).
+   * @example
+   * ```ts
+   * await skylink.sendStream('lobby', { audio: true, video: { deviceId: backCameraId } });
+   * ```
    */
   sendStream(roomName: string, options: GetUserMediaOptions | MediaStream): Promise<MediaStreams>;
   sendStream(roomName: string, streams: MediaStream[]): Promise<MediaStreams[]>;
@@ -432,61 +506,104 @@ export default class Skylink {
     roomName: string,
     options: GetUserMediaOptions | MediaStream | MediaStream[],
   ): Promise<MediaStreams | MediaStreams[]> {
-    void options;
-    return this.#notImplemented('sendStream', roomName);
-  }
-
-  /** Stops our camera/mic streams in the room (or only `streamId`) and renegotiates. */
-  stopStreams(roomName: string, streamId?: string): Promise<void> {
-    void streamId;
-    return this.#notImplemented('stopStreams', roomName);
+    return this.#command(roomName, (room) => {
+      room.requireJoined();
+      return this.#mediaOf(room).sendStream(options);
+    });
   }
 
   /**
-   * Starts screen sharing in the room. Resolves the screen stream, or `null` when the user cancels.
+   * Stops our camera/microphone streams in the room (or only `streamId`; the screen stream's id stops the
+   * share) and renegotiates; resolves once the peers acknowledged it (or after a timeout). Fires
+   * STREAM_ENDED, MEDIA_ACCESS_STOPPED and PEER_UPDATED. A track also sent in another room keeps going there.
+   * @throws SkylinkError `ROOM_NOT_FOUND`, `STREAM_NOT_FOUND`.
+   */
+  stopStreams(roomName: string, streamId?: string): Promise<void> {
+    return this.#command(roomName, (room) => this.#mediaOf(room).stopStreams(streamId));
+  }
+
+  /**
+   * Starts screen sharing in the room (getDisplayMedia, with tab/system audio when `audio` is asked and
+   * the browser gives it), next to the camera. Resolves the screen stream, or `null` when the user
+   * cancels the picker. Peers get ON_INCOMING_SCREEN_STREAM.
+   * @throws SkylinkError `ROOM_NOT_FOUND`, `NOT_SUPPORTED`, or a media code.
    * @example
    * ```ts
-   * const screen = await skylink.shareScreen('lobby');
+   * const screen = await skylink.shareScreen('lobby', { audio: true });
    * ```
    */
   shareScreen(roomName: string, options?: GetDisplayMediaOptions): Promise<MediaStream | null> {
-    void options;
-    return this.#notImplemented('shareScreen', roomName);
-  }
-
-  /** Stops our screen share in the room. */
-  stopScreen(roomName: string): Promise<void> {
-    return this.#notImplemented('stopScreen', roomName);
+    return this.#command(roomName, (room) => this.#mediaOf(room).shareScreen(options));
   }
 
   /**
-   * Mutes/unmutes our streams (all, or only `streamId`). Missing flags mean muted; `1` = unmuted, `0` = muted.
+   * Stops our screen share in the room (STREAM_ENDED `isScreensharing: true`); the camera/microphone
+   * streams are announced again with ON_INCOMING_STREAM `isSelf: true`.
+   */
+  stopScreen(roomName: string): Promise<void> {
+    return this.#command(roomName, (room) => this.#mediaOf(room).stopScreen());
+  }
+
+  /**
+   * Mutes/unmutes our streams in this room only (all, or only `streamId`): `track.enabled`, then
+   * LOCAL_MEDIA_MUTED, PEER_UPDATED and STREAM_MUTED here, and STREAM_MUTED / PEER_UPDATED with the new
+   * `peerInfo.mediaStatus` on every peer. Missing flags mean muted; `1` = unmuted, `0` = muted (2.x).
+   * @throws SkylinkError `ROOM_NOT_FOUND`, `INVALID_ARGUMENT`, `STREAM_NOT_FOUND`.
    * @example
    * ```ts
    * await skylink.muteStreams('lobby', { audioMuted: true, videoMuted: false });
    * ```
    */
   muteStreams(roomName: string, options?: MuteStreamsOptions, streamId?: string): Promise<void> {
-    void options;
-    void streamId;
-    return this.#notImplemented('muteStreams', roomName);
+    return this.#command(roomName, (room) => {
+      this.#mediaOf(room).muteStreams(options, streamId);
+    });
   }
 
-  /** Every peer's streams (ours too unless `includeSelf` is false); `null` when the room is not joined. */
+  /**
+   * Beyond 2.x: switches the camera (`'video'`) or microphone (`'audio'`) of a stream (the first one of
+   * that kind by default) to another device, keeping its other constraints. Peers keep receiving the same
+   * stream: the connection is updated with `replaceTrack`, without renegotiation. Resolves the stream.
+   * @throws SkylinkError `ROOM_NOT_FOUND`, `INVALID_ARGUMENT`, `STREAM_NOT_FOUND`, or a media code.
+   * @example
+   * ```ts
+   * const { video } = await skylink.getStreamSources();
+   * await skylink.switchDevice('lobby', 'video', video.input[1].deviceId);
+   * ```
+   */
+  switchDevice(roomName: string, kind: 'audio' | 'video', deviceId: string, streamId?: string): Promise<MediaStream> {
+    return this.#command(roomName, async (room) => {
+      if (kind !== 'audio' && kind !== 'video') throw SkylinkError.invalidArgument('kind must be "audio" or "video"', { roomName });
+      if (typeof deviceId !== 'string' || deviceId === '') throw SkylinkError.invalidArgument('No device id specified', { roomName });
+      return (await this.#mediaOf(room).switchDevice(kind, deviceId, streamId)).stream;
+    });
+  }
+
+  /**
+   * Every peer's streams keyed by peer id (ours too, `isSelf: true`, unless `includeSelf` is false);
+   * each bucket maps stream id → MediaStream or is `null`. `null` when the room is not joined.
+   */
   getStreams(roomName: string, includeSelf = true): Record<string, StreamsList> | null {
-    void includeSelf;
-    return this.#lookup('getStreams', roomName);
+    const room = this.#findRoom(roomName);
+    return room ? this.#mediaOf(room).getStreams(includeSelf !== false) : null;
   }
 
-  /** Available audio input/output and video input devices. */
+  /** Audio input/output and video input devices (labels are empty before a media permission is granted). */
   getStreamSources(): Promise<StreamSources> {
-    return this.#notImplemented('getStreamSources');
+    return this.#run(() => this.#media.getStreamSources());
   }
 
-  /** Stops a stream obtained from the stateless `getUserMedia()` that was never published. Fires STREAM_ENDED. */
+  /**
+   * Stops a stream obtained from the stateless `getUserMedia()`. Fires STREAM_ENDED (`roomName: null`).
+   * Rooms that adopted the stream keep sending their own copies.
+   * @throws SkylinkError `INVALID_ARGUMENT` when `stream` is not a MediaStream.
+   */
   stopPrefetchedStream(stream: MediaStream): Promise<void> {
-    void stream;
-    return this.#notImplemented('stopPrefetchedStream');
+    return this.#run(() => {
+      if (!isMediaStreamLike(stream)) throw SkylinkError.invalidArgument('Invalid stream provided');
+      const ended = this.#media.stopPrefetchedStream(stream);
+      this.#events.dispatch('streamEnded', { roomName: null, room: null, peerId: null, peerInfo: null, isSelf: true, isScreensharing: false, ...ended });
+    });
   }
 
   // -------------------------------------------------------------------------------------------

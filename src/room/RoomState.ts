@@ -22,6 +22,12 @@ export interface RemotePeer {
   screenshare: boolean;
 }
 
+/** Our media as our peerInfo shows it (the room's media controller). */
+export interface LocalMediaView {
+  localSettings(): Pick<CustomSettings, 'audio' | 'video' | 'maxBandwidth'>;
+  localMediaStatus(): Record<string, StreamMediaStatus>;
+}
+
 /** The session lifecycle of the room. */
 export type RoomSession = 'joining' | 'joined' | 'suspended' | 'left';
 
@@ -40,6 +46,8 @@ export class RoomState {
   userData: unknown = null;
   isPrivileged = false;
   readonly peers = new Map<string, RemotePeer>();
+  /** Our media for selfPeerInfo / userInfo (set when the room's media is attached); none = no media. */
+  localMedia: LocalMediaView | null = null;
 
   constructor(
     readonly roomName: string,
@@ -82,7 +90,7 @@ export class RoomState {
   }
 
   selfSettings(): CustomSettings {
-    return { data: this.self.enableDataChannel, audio: false, video: false, maxBandwidth: {} };
+    return { data: this.self.enableDataChannel, audio: false, video: false, maxBandwidth: {}, ...this.localMedia?.localSettings() };
   }
 
   /** Our own peerInfo (2.x `getCurrentSessionInfo`). */
@@ -90,7 +98,7 @@ export class RoomState {
     return {
       userData: this.userData,
       settings: this.selfSettings(),
-      mediaStatus: {},
+      mediaStatus: this.localMedia?.localMediaStatus() ?? {},
       agent: this.selfAgent(),
       room: this.roomInfo(),
       config: this.selfConfig(),

@@ -174,8 +174,11 @@ export class SkylinkRoom {
 
   // ---- join ----------------------------------------------------------------------------------------
 
-  /** Authenticates, connects the shared socket, sends joinRoom; resolves on `inRoom`. */
-  async join(userData: unknown): Promise<void> {
+  /**
+   * Authenticates, connects the shared socket, sends joinRoom; resolves on `inRoom`.
+   * @param prepare - Runs once authenticated, before the socket is used (joinRoom's media step).
+   */
+  async join(userData: unknown, prepare?: () => Promise<unknown>): Promise<void> {
     const { roomName } = this;
     this.state.userData = userData === undefined ? null : userData;
     this.emit('readyStateChange', { readyState: READY_STATE_CHANGE.LOADING, error: null, room: { roomName }, roomName });
@@ -183,6 +186,10 @@ export class SkylinkRoom {
     this.assertActive();
     this.applyAuth(auth);
     this.emit('readyStateChange', { readyState: READY_STATE_CHANGE.COMPLETED, error: null, room: this.state.roomInfo(), roomName });
+    if (prepare) {
+      await prepare();
+      this.assertActive();
+    }
     const scheme = schemeFor(this.options.forceSSL, this.platform.pageProtocol());
     const endpoint = signalingEndpoint(
       auth,

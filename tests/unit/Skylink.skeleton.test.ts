@@ -126,13 +126,6 @@ describe('Skylink facade skeleton', () => {
   // Each command returns a promise rejecting with SkylinkError (NOT_IMPLEMENTED until its feature lands).
   // Remove a row when its feature is implemented (the feature's own tests then cover it).
   const commands: Array<[string, (s: Skylink) => Promise<unknown>]> = [
-    ['getUserMedia', (s) => s.getUserMedia('lobby', { audio: true })],
-    ['stopStreams', (s) => s.stopStreams('lobby')],
-    ['sendStream', (s) => s.sendStream('lobby', { audio: true })],
-    ['shareScreen', (s) => s.shareScreen('lobby')],
-    ['stopScreen', (s) => s.stopScreen('lobby')],
-    ['muteStreams', (s) => s.muteStreams('lobby', { audioMuted: true })],
-    ['getStreamSources', (s) => s.getStreamSources()],
     ['startRecording', (s) => s.startRecording('lobby')],
     ['stopRecording', (s) => s.stopRecording('lobby')],
     ['startRTMPSession', (s) => s.startRTMPSession('lobby', 'stream', 'rtmp://x')],
@@ -140,7 +133,6 @@ describe('Skylink facade skeleton', () => {
     ['sendBlobData', (s) => s.sendBlobData('lobby', new Blob(['x']))],
     ['respondBlobRequest', (s) => s.respondBlobRequest('lobby', 'p', 't', true)],
     ['cancelBlobTransfer', (s) => s.cancelBlobTransfer('lobby', 'p', 't')],
-    ['stopPrefetchedStream', (s) => s.stopPrefetchedStream({} as MediaStream)],
   ];
   test.each(commands)('%s returns a promise rejecting with a SkylinkError', async (_name, call) => {
     const result = call(skylink);
