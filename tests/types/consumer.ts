@@ -95,9 +95,15 @@ async function app(): Promise<void> {
   await skylink.sendP2PMessage({ across: 'all rooms' });
   // @ts-expect-error roomName must be a string
   await skylink.lockRoom(42);
-  // @ts-expect-error signaling messages are strings
-  await skylink.sendMessage('lobby', { not: 'a string' });
-  void [streams, left, self, rtt, pct, version];
+  await skylink.sendMessage('lobby', { json: 'objects too' }, ['peer-a', 'peer-b']);
+  // @ts-expect-error targetPeerId is a peer id or an array of peer ids
+  await skylink.sendMessage('lobby', 'hi', 42);
+  await skylink.setEncryptionMode('lobby', 'authenticated');
+  // @ts-expect-error unknown encryption mode
+  await skylink.setEncryptionMode('lobby', 'rot13');
+  const mode: 'compat' | 'authenticated' | 'authenticated-only' | null = skylink.getEncryptionMode('lobby');
+  const history: Array<{ content: unknown; senderPeerId: string }> = await skylink.getStoredMessages('lobby');
+  void [streams, left, self, rtt, pct, version, mode, history];
 }
 void app;
 
