@@ -2,6 +2,8 @@
  * Turns an RTCStatsReport into the 2.x `statistics` shape of getConnectionStatus (spec D.8): RTP
  * counters per kind and direction (non-"total" counters are deltas since the previous report of the
  * same peer), the selected candidate pair with RTT, the DTLS/SRTP ciphers and certificates.
+ * Beyond 2.x: bitrates over the interval between the two reports' timestamps, loss fractions, data
+ * channel and whole-transport traffic.
  * Pure apart from reading the connection's current states and descriptions.
  * @internal
  */
@@ -11,10 +13,15 @@ import type {
   AudioSendStats,
   CertificateStats,
   ConnectionStatistics,
+  DataTrafficStats,
+  RemoteLossCounters,
+  RtpCounters,
+  RtpLossCounters,
   SelectedCandidatePairStats,
   StatsCandidateEndpoint,
   StatsCandidatesByType,
   StatsCodec,
+  TransportTrafficStats,
   VideoReceiveStats,
   VideoSendStats,
 } from '../types/stats';
@@ -65,10 +72,86 @@ function counter(current: StatsRecord | undefined, previous: StatsRecord | undef
   return { total, delta: before === undefined || before > total ? total : total - before };
 }
 
-function rtp(current: StatsRecord | undefined, previous: StatsRecord | undefined, bytesField: string, packetsField: string) {
+/** Sum of `counter` over several stats objects (e.g. every data channel). */
+function sumCounter(records: StatsRecord[], previous: StatsSnapshot | null, field: string): { total: number; delta: number } {
+  let total = 0;
+  let delta = 0;
+  for (const r of records) {
+    const c = counter(r, previous?.get(String(r.id)), field);
+    total += c.total;
+    delta += c.delta;
+  }
+  return { total, delta };
+}
+
+/** Milliseconds between the two reports (their latest stats timestamps); undefined without a previous report. */
+function intervalOf(snapshot: StatsSnapshot, previous: StatsSnapshot | null): number | undefined {
+  const latest = (map: StatsSnapshot) => Math.max(...[...map.values()].map((s) => num(s.timestamp) ?? -Infinity));
+  if (!previous) return undefined;
+  const ms = latest(snapshot) - latest(previous);
+  return Number.isFinite(ms) && ms > 0 ? ms : undefined;
+}
+
+/** Bits per second for `bytes` over `intervalMs`. */
+function bitrateOf(bytes: number, intervalMs: number | undefined): number | undefined {
+  return intervalMs === undefined ? undefined : Math.round((bytes * 8 * 1000) / intervalMs);
+}
+
+/** `part / whole` clamped to 0..1, 0 when `whole` is not positive. */
+function fraction(part: number, whole: number): number {
+  return whole > 0 ? Math.min(1, Math.max(0, part / whole)) : 0;
+}
+
+function rtp(current: StatsRecord | undefined, previous: StatsRecord | undefined, bytesField: string, packetsField: string, intervalMs: number | undefined) {
   const bytes = counter(current, previous, bytesField);
   const packets = counter(current, previous, packetsField);
-  return { bytes: bytes.delta, totalBytes: bytes.total, packets: packets.delta, totalPackets: packets.total };
+  return pick(
+    { bytes: bytes.delta, totalBytes: bytes.total, packets: packets.delta, totalPackets: packets.total } as RtpCounters,
+    { bitrate: bitrateOf(bytes.delta, intervalMs) },
+  );
+}
+
+/** Inbound loss: the 2.x counters plus the fraction lost over the same interval. */
+function inboundLoss(current: StatsRecord | undefined, previous: StatsRecord | undefined, packetsDelta: number): RtpLossCounters {
+  const lost = counter(current, previous, 'packetsLost');
+  return { packetsLost: lost.delta, totalPacketsLost: lost.total, fractionLost: fraction(lost.delta, lost.delta + packetsDelta) };
+}
+
+/** Outbound loss as the remote peer reported it (remote-inbound-rtp). */
+function remoteLoss(remote: StatsRecord | undefined, previous: StatsSnapshot | null): RemoteLossCounters {
+  if (!remote || num(remote.packetsLost) === undefined) return {};
+  const lost = counter(remote, previous?.get(String(remote.id)), 'packetsLost');
+  return pick({ packetsLost: lost.delta, totalPacketsLost: lost.total } as RemoteLossCounters, { fractionLost: num(remote.fractionLost) });
+}
+
+/** Data channel traffic of one direction, summed over the data-channel stats. */
+function dataTraffic(snapshot: StatsSnapshot, previous: StatsSnapshot | null, direction: 'Sent' | 'Received', intervalMs: number | undefined): DataTrafficStats {
+  const channels = byType(snapshot, 'data-channel');
+  const bytes = sumCounter(channels, previous, `bytes${direction}`);
+  const messages = sumCounter(channels, previous, `messages${direction}`);
+  return pick(
+    { bytes: bytes.delta, totalBytes: bytes.total, messages: messages.delta, totalMessages: messages.total } as DataTrafficStats,
+    { bitrate: bitrateOf(bytes.delta, intervalMs) },
+  );
+}
+
+/** Traffic of one direction on the ICE transport(s); without transport counters, on the selected pair. */
+function transportTraffic(
+  snapshot: StatsSnapshot,
+  previous: StatsSnapshot | null,
+  pairId: string | undefined,
+  direction: 'Sent' | 'Received',
+  intervalMs: number | undefined,
+): TransportTrafficStats {
+  let sources = byType(snapshot, 'transport').filter((t) => num(t[`bytes${direction}`]) !== undefined);
+  const pair = pairId === undefined ? undefined : snapshot.get(pairId);
+  if (sources.length === 0 && pair) sources = [pair];
+  const bytes = sumCounter(sources, previous, `bytes${direction}`);
+  const packets = sumCounter(sources, previous, `packets${direction}`);
+  return pick(
+    { bytes: bytes.delta, totalBytes: bytes.total, packets: packets.delta, totalPackets: packets.total } as TransportTrafficStats,
+    { bitrate: bitrateOf(bytes.delta, intervalMs) },
+  );
 }
 
 function feedback(current: StatsRecord | undefined, previous: StatsRecord | undefined) {
@@ -144,6 +227,8 @@ function selectedPair(snapshot: StatsSnapshot, previous: StatsSnapshot | null): 
     priority: num(pair.priority),
     roundTripTime: num(pair.currentRoundTripTime),
     totalRoundTripTime: num(pair.totalRoundTripTime),
+    availableOutgoingBitrate: num(pair.availableOutgoingBitrate),
+    availableIncomingBitrate: num(pair.availableIncomingBitrate),
   });
 }
 
@@ -190,6 +275,7 @@ export function parseConnectionStats(
   channels: readonly DataChannelLike[],
 ): { stats: ConnectionStatistics; snapshot: StatsSnapshot } {
   const snapshot = toSnapshot(report);
+  const interval = intervalOf(snapshot, previous);
   const prev = (s: StatsRecord | undefined) => (s && previous ? previous.get(String(s.id)) : undefined);
   const outbound = (kind: string) => byType(snapshot, 'outbound-rtp').find((s) => kindOf(s) === kind);
   const inbound = (kind: string) => byType(snapshot, 'inbound-rtp').find((s) => kindOf(s) === kind);
@@ -205,7 +291,7 @@ export function parseConnectionStats(
   const retransBytes = counter(aOut, prev(aOut), 'retransmittedBytesSent');
   const retransPackets = counter(aOut, prev(aOut), 'retransmittedPacketsSent');
   const audioSending: AudioSendStats = pick(
-    { ...rtp(aOut, prev(aOut), 'bytesSent', 'packetsSent'), ssrc: num(aOut?.ssrc) ?? null, codec: codecOf(snapshot, aOut) },
+    { ...rtp(aOut, prev(aOut), 'bytesSent', 'packetsSent', interval), ...remoteLoss(aRemote, previous), ssrc: num(aOut?.ssrc) ?? null, codec: codecOf(snapshot, aOut) },
     {
       retransmittedBytesSent: aOut ? retransBytes.delta : undefined,
       totalRetransmittedBytesSent: aOut ? retransBytes.total : undefined,
@@ -219,9 +305,9 @@ export function parseConnectionStats(
       totalSamplesDuration: num(mediaSource(aOut)?.totalSamplesDuration),
     },
   );
-  const aLost = counter(aIn, prev(aIn), 'packetsLost');
+  const aRtp = rtp(aIn, prev(aIn), 'bytesReceived', 'packetsReceived', interval);
   const audioReceiving: AudioReceiveStats = pick(
-    { ...rtp(aIn, prev(aIn), 'bytesReceived', 'packetsReceived'), packetsLost: aLost.delta, totalPacketsLost: aLost.total, ssrc: num(aIn?.ssrc) ?? null, codec: codecOf(snapshot, aIn) },
+    { ...aRtp, ...inboundLoss(aIn, prev(aIn), aRtp.packets), ssrc: num(aIn?.ssrc) ?? null, codec: codecOf(snapshot, aIn) },
     {
       jitter: num(aIn?.jitter),
       audioLevel: num(aIn?.audioLevel)?.toFixed(5),
@@ -230,7 +316,13 @@ export function parseConnectionStats(
     },
   );
   const videoSending: VideoSendStats = pick(
-    { ...rtp(vOut, prev(vOut), 'bytesSent', 'packetsSent'), ...feedback(vOut, prev(vOut)), ssrc: num(vOut?.ssrc) ?? null, codec: codecOf(snapshot, vOut) },
+    {
+      ...rtp(vOut, prev(vOut), 'bytesSent', 'packetsSent', interval),
+      ...remoteLoss(vRemote, previous),
+      ...feedback(vOut, prev(vOut)),
+      ssrc: num(vOut?.ssrc) ?? null,
+      codec: codecOf(snapshot, vOut),
+    },
     {
       jitter: num(vRemote?.jitter),
       roundTripTime: num(vRemote?.roundTripTime),
@@ -243,9 +335,9 @@ export function parseConnectionStats(
       framesPerSecond: num(vOut?.framesPerSecond),
     },
   );
-  const vLost = counter(vIn, prev(vIn), 'packetsLost');
+  const vRtp = rtp(vIn, prev(vIn), 'bytesReceived', 'packetsReceived', interval);
   const videoReceiving: VideoReceiveStats = pick(
-    { ...rtp(vIn, prev(vIn), 'bytesReceived', 'packetsReceived'), ...feedback(vIn, prev(vIn)), packetsLost: vLost.delta, totalPacketsLost: vLost.total, ssrc: num(vIn?.ssrc) ?? null, codec: codecOf(snapshot, vIn) },
+    { ...vRtp, ...feedback(vIn, prev(vIn)), ...inboundLoss(vIn, prev(vIn), vRtp.packets), ssrc: num(vIn?.ssrc) ?? null, codec: codecOf(snapshot, vIn) },
     {
       qpSum: num(vIn?.qpSum),
       decoderImplementation: str(vIn?.decoderImplementation),
@@ -271,6 +363,7 @@ export function parseConnectionStats(
   });
   const local = pc.localDescription;
   const remote = pc.remoteDescription;
+  const pair = selectedPair(snapshot, previous);
   const stats: ConnectionStatistics = {
     peerId,
     raw,
@@ -287,7 +380,12 @@ export function parseConnectionStats(
     },
     audio: { sending: audioSending, receiving: audioReceiving },
     video: { sending: videoSending, receiving: videoReceiving },
-    selectedCandidatePair: selectedPair(snapshot, previous),
+    data: { sending: dataTraffic(snapshot, previous, 'Sent', interval), receiving: dataTraffic(snapshot, previous, 'Received', interval) },
+    total: {
+      sending: transportTraffic(snapshot, previous, pair?.id, 'Sent', interval),
+      receiving: transportTraffic(snapshot, previous, pair?.id, 'Received', interval),
+    },
+    selectedCandidatePair: pair,
     certificate: certificates(snapshot),
   };
   return { stats, snapshot };

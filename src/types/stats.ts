@@ -1,6 +1,10 @@
 /**
  * Connection statistics (`getConnectionStatus`, GET_CONNECTION_STATUS_STATE_CHANGE `stats`), 2.x shape.
  * Non-"total" counters are deltas since the previous report for the same peer.
+ *
+ * Beyond 2.x (additive, the 2.x fields keep their meaning): `bitrate` per kind and direction, loss
+ * fractions, the sender's loss as reported back by the remote peer, data channel traffic (`data`),
+ * everything on the ICE transport (`total`) and the pair's bandwidth estimates.
  * @module
  */
 
@@ -34,12 +38,57 @@ export interface RtpCounters {
   totalBytes: number;
   packets: number;
   totalPackets: number;
+  /**
+   * Beyond 2.x: bits per second (payload bytes) over the interval since the previous report for the
+   * same peer. Absent on the first report (there is no interval yet).
+   */
+  bitrate?: number;
 }
 
 /** Inbound loss counters. */
 export interface RtpLossCounters {
   packetsLost: number;
   totalPacketsLost: number;
+  /**
+   * Beyond 2.x: `packetsLost / (packetsLost + packets)` over the same interval as the deltas
+   * (0 to 1; 0 when nothing was expected).
+   */
+  fractionLost: number;
+}
+
+/**
+ * Beyond 2.x: loss of an outbound stream as reported back by the remote peer (RTCP receiver
+ * reports); present once the remote has reported.
+ */
+export interface RemoteLossCounters {
+  /** Delta since the previous report. */
+  packetsLost?: number;
+  totalPacketsLost?: number;
+  /** The fraction (0 to 1) of the remote's last receiver report. */
+  fractionLost?: number;
+}
+
+/** Beyond 2.x: data channel traffic of one direction, summed over the peer's data channels. */
+export interface DataTrafficStats {
+  bytes: number;
+  totalBytes: number;
+  messages: number;
+  totalMessages: number;
+  /** Bits per second since the previous report; absent on the first report. */
+  bitrate?: number;
+}
+
+/**
+ * Beyond 2.x: everything of one direction on the peer's ICE transport (RTP, RTCP, data channels,
+ * DTLS, ICE checks).
+ */
+export interface TransportTrafficStats {
+  bytes: number;
+  totalBytes: number;
+  packets: number;
+  totalPackets: number;
+  /** Bits per second since the previous report; absent on the first report. */
+  bitrate?: number;
 }
 
 /** RTCP feedback counters of video streams. */
@@ -53,7 +102,7 @@ export interface VideoFeedbackCounters {
 }
 
 /** Outbound audio counters. */
-export interface AudioSendStats extends RtpCounters {
+export interface AudioSendStats extends RtpCounters, RemoteLossCounters {
   retransmittedBytesSent?: number;
   totalRetransmittedBytesSent?: number;
   retransmittedPacketsSent?: number;
@@ -80,7 +129,7 @@ export interface AudioReceiveStats extends RtpCounters, RtpLossCounters {
 }
 
 /** Outbound video counters. */
-export interface VideoSendStats extends RtpCounters, VideoFeedbackCounters {
+export interface VideoSendStats extends RtpCounters, RemoteLossCounters, VideoFeedbackCounters {
   jitter?: number;
   roundTripTime?: number;
   framesEncoded?: number;
@@ -126,6 +175,10 @@ export interface SelectedCandidatePairStats {
   nominated?: boolean;
   roundTripTime?: number;
   totalRoundTripTime?: number;
+  /** Beyond 2.x: the sender's bandwidth estimate for this pair, bits per second. */
+  availableOutgoingBitrate?: number;
+  /** Beyond 2.x: the receiver's bandwidth estimate for this pair, bits per second. */
+  availableIncomingBitrate?: number;
   local: StatsCandidateEndpoint;
   remote: StatsCandidateEndpoint;
   consentRequests?: { sent: number; totalSent: number };
@@ -170,6 +223,10 @@ export interface ConnectionStatistics {
   };
   audio: { sending: AudioSendStats; receiving: AudioReceiveStats };
   video: { sending: VideoSendStats; receiving: VideoReceiveStats };
+  /** Beyond 2.x: data channel traffic. */
+  data: { sending: DataTrafficStats; receiving: DataTrafficStats };
+  /** Beyond 2.x: all traffic with the peer (media, data and overhead) on its ICE transport. */
+  total: { sending: TransportTrafficStats; receiving: TransportTrafficStats };
   selectedCandidatePair: SelectedCandidatePairStats | null;
   certificate: CertificateStats;
 }
