@@ -107,6 +107,55 @@ describe('core: join and connect in real Chromium', () => {
     void bId;
   });
 
+  it('getConnectionStatus gives a non-zero bitrate both ways once data flows', async () => {
+    const [a, b] = (await open(2)) as [CorePage, CorePage];
+    const aId = await join(a.page, 'bitrate');
+    const bId = await join(b.page, 'bitrate');
+    await Promise.all([waitConnected(a.page, 'bitrate', bId), waitConnected(b.page, 'bitrate', aId)]);
+    const status = (page: CorePage['page'], peerId: string) =>
+      page.evaluate(async ({ p }) => (await (window as any).t.skylink.getConnectionStatus('bitrate', p))[0], { p: peerId });
+    // Baselines: the first report has counters but no interval, hence no bitrate yet.
+    const [aFirst, bFirst] = await Promise.all([status(a.page, bId), status(b.page, aId)]);
+    expect(aFirst.data.sending).not.toHaveProperty('bitrate');
+    expect(bFirst.total.receiving).not.toHaveProperty('bitrate');
+
+    const COUNT = 100;
+    const text = 'x'.repeat(1000);
+    await a.page.evaluate(
+      async ({ p, n, t }) => {
+        for (let i = 0; i < n; i += 1) await (window as any).t.skylink.sendP2PMessage('bitrate', { i, t }, p);
+      },
+      { p: bId, n: COUNT, t: text },
+    );
+    await b.page.waitForFunction(
+      (n) => (window as any).t.events.filter((e: any) => e.name === 'onIncomingMessage' && e.detail.message?.isDataChannel && !e.detail.isSelf).length >= n,
+      COUNT,
+      { timeout: 20_000 },
+    );
+    // Chrome may answer getStats from a cache for a few ms: poll until a report with a new timestamp.
+    const measured = (page: CorePage['page'], peerId: string, direction: 'sending' | 'receiving') =>
+      page.waitForFunction(
+        async ({ p, d }) => {
+          const [s] = await (window as any).t.skylink.getConnectionStatus('bitrate', p);
+          return s.data[d].bitrate !== undefined ? s : false;
+        },
+        { p: peerId, d: direction },
+        { timeout: 10_000, polling: 100 },
+      ).then((h) => h.jsonValue());
+    const [aStats, bStats] = await Promise.all([measured(a.page, bId, 'sending'), measured(b.page, aId, 'receiving')]);
+    expect(aStats.data.sending.bytes).toBeGreaterThanOrEqual(COUNT * text.length);
+    expect(aStats.data.sending.messages).toBeGreaterThanOrEqual(COUNT);
+    expect(aStats.data.sending.bitrate).toBeGreaterThan(0);
+    expect(aStats.total.sending.bitrate).toBeGreaterThan(0);
+    expect(aStats.total.sending.bytes).toBeGreaterThan(aStats.data.sending.bytes);
+    expect(bStats.data.receiving.bytes).toBeGreaterThanOrEqual(COUNT * text.length);
+    expect(bStats.data.receiving.bitrate).toBeGreaterThan(0);
+    expect(bStats.total.receiving.bitrate).toBeGreaterThan(0);
+    // The 2.x parts are still there next to the additions.
+    expect(aStats.selectedCandidatePair.local.ipAddress).toBe('127.0.0.1');
+    expect(aStats.audio.sending).toMatchObject({ totalBytes: 0, ssrc: null });
+  });
+
   it('refreshConnection with iceRestart renegotiates new ICE credentials and stays connected', async () => {
     const [a, b] = (await open(2)) as [CorePage, CorePage];
     const aId = await join(a.page, 'restart');
