@@ -110,21 +110,31 @@ async function sweep(kind, opts, ctx) {
       );
       return step;
     };
+    let stepId = 0;
+    // A failing step is run once more before it counts: one burst of other load on a shared
+    // machine must not end the sweep. The discarded attempt stays in the JSON (`retried`).
+    const confirmedStep = async (rate) => {
+      const first = await runStep(rate, stepId++);
+      if (first.ok) return first;
+      first.retried = true;
+      return runStep(rate, stepId++);
+    };
     let lastOk = null;
-    for (const [index, rate] of opts.steps.entries()) {
+    for (const rate of opts.steps) {
       ctx.checkDeadline();
-      const step = await runStep(rate, index);
+      const step = await confirmedStep(rate);
       if (step.ok) {
         lastOk = rate;
         continue;
       }
       // One bisection step between the last passing rate and the failing one, for resolution.
-      if (lastOk !== null && rate - lastOk > 0.1 * rate) await runStep(Math.round((lastOk + rate) / 2), opts.steps.length + index);
+      if (lastOk !== null && rate - lastOk > 0.1 * rate) await confirmedStep(Math.round((lastOk + rate) / 2));
       break;
     }
-    const passed = steps.filter((s) => s.ok).sort((a, b) => a.targetRate - b.targetRate);
+    const counted = steps.filter((s) => !s.retried);
+    const passed = counted.filter((s) => s.ok).sort((a, b) => a.targetRate - b.targetRate);
     const peak = passed.length ? passed[passed.length - 1] : null;
-    const limit = steps.filter((s) => !s.ok).sort((a, b) => a.targetRate - b.targetRate)[0] ?? null;
+    const limit = counted.filter((s) => !s.ok).sort((a, b) => a.targetRate - b.targetRate)[0] ?? null;
     // Which side ran out: the server is one thread (100% = one core); the generator's share of
     // what is left of the machine tells whether it could have pushed harder.
     let saturated = 'none (step list exhausted)';
@@ -166,6 +176,7 @@ export async function run(ctx) {
       sweeps[kind].push(await sweep(kind, opts, ctx));
     }
   }
+  const firstStep = (s) => s.steps.find((x) => !x.retried);
   /** One row comparing `f(sweep)` of our server with the bare baseline over the runs. */
   const row = (metric, unit, better, f, extra = {}) =>
     makeRow({
@@ -188,8 +199,8 @@ export async function run(ctx) {
     row('deliveries/s at peak (x3 fan-out)', 'msg/s out', 'higher', (s) => s.peak?.deliveredPerSec ?? 0),
     row('p50 latency at peak', 'ms', 'lower', (s) => s.peak?.p50 ?? NaN),
     row('p99 latency at peak', 'ms', 'lower', (s) => s.peak?.p99 ?? NaN),
-    row(`p50 latency at ${opts.steps[0]} msg/s`, 'ms', 'lower', (s) => s.steps[0]?.p50 ?? NaN),
-    row(`p99 latency at ${opts.steps[0]} msg/s`, 'ms', 'lower', (s) => s.steps[0]?.p99 ?? NaN),
+    row(`p50 latency at ${opts.steps[0]} msg/s`, 'ms', 'lower', (s) => firstStep(s)?.p50 ?? NaN),
+    row(`p99 latency at ${opts.steps[0]} msg/s`, 'ms', 'lower', (s) => firstStep(s)?.p99 ?? NaN),
     row('server RSS per connected peer', 'KB', 'lower', (s) => s.memory.rssPerPeerKB),
     row('server JS heap per connected peer', 'KB', 'lower', (s) => s.memory.heapPerPeerKB),
     peersRow,
@@ -200,7 +211,7 @@ export async function run(ctx) {
   const notes = [
     `${opts.peers} simulated peers in rooms of ${ROOM_SIZE}, ${opts.workers} generator process(es), ` +
       `steps of ${opts.warmupMs} ms warm-up + ${opts.windowMs} ms measured; aggregate rates ${opts.steps.join(', ')} msg/s, ` +
-      `stop at the first step whose p99 > ${P99_LIMIT_MS} ms (undelivered messages count as late).`,
+      `stop at the first step whose p99 > ${P99_LIMIT_MS} ms twice in a row (undelivered messages count as late).`,
     ...Object.entries(sweeps).flatMap(([kind, list]) =>
       list.map((s, i) => `${LABEL[kind]} run ${i + 1}: limit reached by ${s.saturated}` + (s.failed ? `; ${s.failed} joins failed` : '')),
     ),

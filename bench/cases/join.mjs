@@ -5,6 +5,7 @@
 // Same server, same pages and driver for this SDK and skylinkjs 2.7.2; runs alternate the order.
 import { makeRow } from '../lib/report.mjs';
 import { roomName, SDKS, withBrowserSession } from '../lib/session.mjs';
+import { summarize } from '../lib/stats.mjs';
 
 export const name = 'join';
 export const title = 'Join latency (joinRoom() to data channel open with every other peer)';
@@ -19,15 +20,16 @@ async function joinSequence(openSdkPage, sdk, peers = MAX_PEERS) {
   const latency = {};
   try {
     for (let k = 0; k < pages.length; k++) {
-      const ms = await pages[k].page.evaluate(
+      const { ms, milestones } = await pages[k].page.evaluate(
         async ({ room, others }) => {
           const { t0 } = await window.bench.join(room);
           const t1 = others > 0 ? await window.bench.waitOpen(others, 30_000) : t0;
-          return t1 - t0;
+          return { ms: t1 - t0, milestones: window.bench.milestones(t0) };
         },
         { room, others: k },
       );
       if (k > 0) latency[k + 1] = ms;
+      if (k === 1) latency.milestones2 = milestones;
       // The room is complete before the next page joins: every earlier page sees the newcomer.
       await Promise.all(pages.slice(0, k).map((p) => p.page.evaluate((n) => window.bench.waitOpen(n, 30_000), k)));
     }
@@ -52,7 +54,8 @@ export async function run(ctx) {
         ctx.checkDeadline();
         const lat = await joinSequence(openSdkPage, sdk);
         results[sdk].push(lat);
-        ctx.log(`${SDKS[sdk].label} run ${r + 1}: ${Object.entries(lat).map(([n, ms]) => `${n} peers ${ms.toFixed(0)} ms`).join(', ')}`);
+        const shown = Object.entries(lat).filter(([n]) => Number(n) > 0);
+        ctx.log(`${SDKS[sdk].label} run ${r + 1}: ${shown.map(([n, ms]) => `${n} peers ${ms.toFixed(0)} ms`).join(', ')}`);
       }
     }
   });
@@ -69,9 +72,21 @@ export async function run(ctx) {
     row.pass = row.ratio !== null && row.ratio.median <= 0.5 && (n !== 2 || row.ours.median < 150);
     return row;
   });
+  /** Median time of each milestone of the 2-peer join, in order: where the time goes. */
+  const breakdown = (list) => {
+    const labels = [...new Set(list.flatMap((l) => Object.keys(l.milestones2 ?? {})))];
+    return labels
+      .map((label) => [label, summarize(list.map((l) => l.milestones2?.[label] ?? NaN)).median])
+      .filter(([, v]) => Number.isFinite(v))
+      .sort((a, b) => a[1] - b[1])
+      .map(([label, v]) => `${label} ${v.toFixed(0)}`)
+      .join(', ');
+  };
   return {
     rows,
     notes: [
+      `2-peer join, median ms after joinRoom() of each first event in the joiner: ${SDKS.ours.label}: ${breakdown(results.ours)}.`,
+      `Same for ${SDKS.skylinkjs.label}: ${breakdown(results.skylinkjs)}.`,
       `Pages join one after the other into a fresh room; the k-th joiner's time from joinRoom() to its main data channel being open with all k-1 others (REST + socket connect included, no media). ${runs} sequences per SDK after one discarded warm-up.`,
     ],
     raw: results,

@@ -2,7 +2,7 @@
 // the Skylink 2.x API, so the benchmark drives them with the same code. Exposes window.bench.
 // Times are performance.now() of this page. Waits are event-driven, each with a timeout.
 (() => {
-  const state = { skylink: null, mod: null, selfId: {}, open: new Map(), waiters: new Set(), p2pHandlers: [], downloads: [], transferErrors: [], autoAccept: null };
+  const state = { skylink: null, mod: null, selfId: {}, open: new Map(), waiters: new Set(), p2pHandlers: [], downloads: [], transferErrors: [], autoAccept: null, marks: [] };
 
   function notify() {
     for (const w of [...state.waiters]) w();
@@ -64,6 +64,12 @@
       if (!e.detail.isSelf) state.open.delete(e.detail.peerId);
       notify();
     });
+    // Milestones of a join, first occurrence of each (the join case reports where the time goes).
+    const mark = (label) => state.marks.push({ label, t: performance.now() });
+    SkylinkEventManager.addEventListener(EV.HANDSHAKE_PROGRESS, (e) => mark(`handshake ${e.detail.state}`));
+    SkylinkEventManager.addEventListener(EV.ICE_CONNECTION_STATE, (e) => mark(`ice ${e.detail.state}`));
+    SkylinkEventManager.addEventListener(EV.PEER_JOINED, (e) => mark(e.detail.isSelf ? 'peerJoined self' : 'peerJoined remote'));
+    SkylinkEventManager.addEventListener(EV.DATA_CHANNEL_STATE, (e) => mark(`dataChannel ${e.detail.state}`));
     SkylinkEventManager.addEventListener(EV.ON_INCOMING_MESSAGE, (e) => {
       const d = e.detail;
       if (d.isSelf || !d.message || !d.message.isDataChannel) return;
@@ -86,8 +92,10 @@
 
   /** joinRoom without media; returns the call time and our peer id once PEER_JOINED(self) fired. */
   async function join(roomName, timeoutMs = 20_000) {
+    state.marks = [];
     const t0 = performance.now();
     await state.skylink.joinRoom({ roomName, audio: false, video: false });
+    state.marks.push({ label: 'joinRoom resolved', t: performance.now() });
     const selfId = await waitFor(() => state.selfId.last, timeoutMs, 'peerJoined (self)');
     return { t0, selfId };
   }
@@ -147,9 +155,16 @@
     return t0;
   }
 
+  /** First time of each milestone since the last join, in ms after `t0`. */
+  function milestones(t0) {
+    const out = {};
+    for (const m of state.marks) if (!(m.label in out)) out[m.label] = m.t - t0;
+    return out;
+  }
+
   function selfId() {
     return state.selfId.last;
   }
 
-  window.bench = { init, join, waitOpen, waitFor, notify, openPeers, leave, p2pTransport, receiveBlobs, sendBlob, selfId, state };
+  window.bench = { init, join, waitOpen, waitFor, notify, openPeers, leave, p2pTransport, receiveBlobs, sendBlob, milestones, selfId, state };
 })();
