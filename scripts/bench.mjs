@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createContext, NotReady } from '../bench/lib/context.mjs';
-import { describeMachine } from '../bench/lib/machine.mjs';
+import { describeMachine, loadAverage } from '../bench/lib/machine.mjs';
 import { errorRow, formatTable, notReadyRow, writeResults } from '../bench/lib/report.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -113,7 +113,7 @@ const result = {
   durationMs: Date.now() - startedAt.getTime(),
   runs,
   argv: process.argv.slice(2),
-  machine,
+  machine: { ...machine, loadAverageAtEnd: loadAverage() },
   rows,
   cases,
 };

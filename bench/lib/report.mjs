@@ -120,6 +120,11 @@ export function formatMarkdown(result) {
     '',
   );
   lines.push(
+    `Load average (1/5/15 min) at start ${m.loadAverageAtStart?.join(' / ')}, at end ${m.loadAverageAtEnd?.join(' / ')}` +
+      ` (above ${m.nproc}, other work shared the CPUs: absolute numbers are slower and noisier).`,
+    '',
+  );
+  lines.push(
     'Ratio = median(ours) / median(baseline), both measured in this run; in brackets the spread of the per-run ratio. ' +
       'v = lower is better, ^ = higher is better.',
     '',
