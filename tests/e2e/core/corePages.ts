@@ -68,16 +68,16 @@ export async function pageEvents(page: Page, name: string, match: Record<string,
   );
 }
 
-/** Joins and returns our peer id in that room. */
-export async function join(page: Page, roomName: string, userData: unknown = null): Promise<string> {
+/** Joins (with extra joinRoom `options`, e.g. `{ audio: true, video: true }`) and returns our peer id in that room. */
+export async function join(page: Page, roomName: string, userData: unknown = null, options: Record<string, unknown> = {}): Promise<string> {
   return page.evaluate(
-    async ({ roomName: r, userData: u }) => {
+    async ({ roomName: r, userData: u, options: o }) => {
       const t = (window as unknown as { t: { skylink: any } }).t;
-      await t.skylink.joinRoom({ roomName: r, userData: u });
+      await t.skylink.joinRoom({ ...o, roomName: r, userData: u });
       const peers = t.skylink.getPeersInRoom(r) as Record<string, { isSelf: boolean }>;
       return Object.keys(peers).find((id) => peers[id]?.isSelf) as string;
     },
-    { roomName, userData },
+    { roomName, userData, options },
   );
 }
 
