@@ -29,10 +29,6 @@ const skylink = new Skylink({
 });
 byId('sdk-info').textContent = `SDK ${skylink.getSdkVersion()} · server ${location.host} · app key "${appKey}"`;
 
-// Beyond 2.x: the SDK may report the active speaker itself; until it does, each room view detects
-// it in the page with Web Audio.
-const activeSpeakerEvent = (SkylinkEvents as Readonly<Record<string, string>>).ACTIVE_SPEAKER;
-
 const app = new App(skylink, logPanel, {
   form: byId('join-form'),
   room: byId('join-room'),
@@ -45,7 +41,7 @@ const app = new App(skylink, logPanel, {
   tabs: byId('room-tabs'),
   rooms: byId('rooms'),
   empty: byId('no-rooms'),
-}, activeSpeakerEvent === undefined);
+});
 
 const roomParam = params.get('room');
 if (roomParam) byId<HTMLInputElement>('join-room').value = roomParam;
@@ -78,6 +74,7 @@ on(E.ON_INCOMING_SCREEN_STREAM, (d) => app.room(d.roomName)?.onStream(d, true));
 on(E.STREAM_ENDED, (d) => app.room(d.roomName)?.onStreamEnded(d));
 on(E.STREAM_MUTED, (d) => app.room(d.roomName)?.onStreamMuted(d));
 on(E.LOCAL_MEDIA_MUTED, (d) => app.room(d.roomName)?.onLocalMediaMuted(d));
+on(E.ACTIVE_SPEAKER, (d) => app.room(d.roomName)?.onActiveSpeaker(d.peerId, d.isSelf));
 on(E.MEDIA_ACCESS_ERROR, (d) => app.log('ERROR', `Media access in "${d.roomName}": ${d.error.message}`));
 
 on(E.ON_INCOMING_MESSAGE, (d) => app.room(d.roomName)?.onMessage(d));
@@ -94,13 +91,5 @@ on(E.SOCKET_ERROR, (d) => app.log('ERROR', `Signaling socket error: ${d.error.me
 on(E.READY_STATE_CHANGE, (d) => {
   if (d.error) app.log('ERROR', `Room "${d.roomName ?? ''}" not ready: ${d.error.content.message}`);
 });
-
-if (activeSpeakerEvent) {
-  const add = SkylinkEventManager.addEventListener as unknown as (
-    type: string,
-    listener: (e: CustomEvent<{ roomName: string; peerId: string | null; isSelf: boolean }>) => void,
-  ) => void;
-  add.call(SkylinkEventManager, activeSpeakerEvent, (e) => app.room(e.detail.roomName)?.onActiveSpeaker(e.detail.peerId, e.detail.isSelf));
-}
 
 window.addEventListener('pagehide', () => void skylink.leaveAllRooms().catch(() => undefined));

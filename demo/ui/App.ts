@@ -50,7 +50,6 @@ export class App {
     private readonly skylink: Skylink,
     private readonly logPanel: LogPanel,
     private readonly ui: AppElements,
-    private readonly detectSpeakers: boolean,
   ) {
     ui.joinStatus.replaceWith(this.#joinStatus.element);
     this.#joinStatus.element.id = ui.joinStatus.id;
@@ -100,7 +99,6 @@ export class App {
       roomName,
       displayName,
       secret,
-      detectSpeakers: this.detectSpeakers,
       log: (level, message) => this.log(level, message),
       onLeaveRequested: (v) => void this.leave(v),
       onClosed: (v) => this.#remove(v),

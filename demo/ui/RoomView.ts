@@ -21,7 +21,6 @@ import { FilePanel } from './FilePanel';
 import { MediaControls } from './MediaControls';
 import { PeersPanel } from './PeersPanel';
 import type { PeerSummary, RoomContext } from './RoomContext';
-import { SpeakerDetector } from './SpeakerDetector';
 import { StatsPanel } from './StatsPanel';
 import { VideoGrid } from './VideoGrid';
 
@@ -34,8 +33,6 @@ export interface RoomViewOptions {
   displayName: string;
   /** Encryption secret from the join form ('' = none). Never logged. */
   secret: string;
-  /** Detect the active speaker in the page (when the SDK does not report it). */
-  detectSpeakers: boolean;
   log(level: 'INFO' | 'WARN' | 'ERROR', message: string): void;
   /** The user asked to leave this room. */
   onLeaveRequested(view: RoomView): void;
@@ -80,7 +77,6 @@ export class RoomView implements RoomContext {
   /** Screen-share stream ids (kept out of the camera mute indicators). */
   readonly #screenStreams = new Set<string>();
   readonly #selfMedia = new Map<string, { audioMuted: number; videoMuted: number }>();
-  #speaker: SpeakerDetector | null;
   #selfId: string | null = null;
   #state: 'joining' | 'joined' | 'closed' = 'joining';
 
@@ -94,7 +90,6 @@ export class RoomView implements RoomContext {
     this.#files = new FilePanel(this);
     this.#people = new PeersPanel(this, () => opts.onLeaveRequested(this));
     this.#stats = new StatsPanel(this);
-    this.#speaker = opts.detectSpeakers ? new SpeakerDetector((peerId) => this.#grid.setActiveSpeaker(peerId)) : null;
     this.#grid.ensurePeer(SELF, opts.displayName, true);
     this.element = el('div', { class: 'room', 'data-room': opts.roomName, 'data-state': this.#state }, [
       el('div', { class: 'room-status' }, [this.#status.element]),
@@ -159,10 +154,7 @@ export class RoomView implements RoomContext {
 
   #attachLocal([audio, video]: [MediaStream | null, MediaStream | null]): void {
     const name = this.#opts.displayName;
-    if (audio) {
-      this.#grid.attach({ peerId: SELF, name, isSelf: true, stream: audio, streamId: audio.id, isVideo: false, isAudio: true, isScreen: false });
-      this.#speaker?.watch(SELF, audio);
-    }
+    if (audio) this.#grid.attach({ peerId: SELF, name, isSelf: true, stream: audio, streamId: audio.id, isVideo: false, isAudio: true, isScreen: false });
     if (video) this.#grid.attach({ peerId: SELF, name, isSelf: true, stream: video, streamId: video.id, isVideo: true, isAudio: false, isScreen: false });
     this.#media.setPublished(audio !== null || this.#media.published.audio, video !== null || this.#media.published.video);
   }
@@ -221,7 +213,6 @@ export class RoomView implements RoomContext {
     this.#grid.removePeer(d.peerId);
     this.#people.remove(d.peerId);
     this.#stats.remove(d.peerId);
-    this.#speaker?.unwatch(d.peerId);
     this.#peersChanged();
     this.log('INFO', `${name} left "${this.roomName}"`);
   }
@@ -258,7 +249,6 @@ export class RoomView implements RoomContext {
     if (isScreen) this.#screenStreams.add(d.streamId);
     const name = d.isSelf ? this.#opts.displayName : displayName(d.peerInfo.userData, d.peerId);
     this.#grid.attach({ peerId, name, isSelf: d.isSelf, stream: d.stream, streamId: d.streamId, isVideo: d.isVideo, isAudio: d.isAudio, isScreen });
-    if (d.isAudio && !isScreen) this.#speaker?.watch(peerId, d.stream);
     if (d.isSelf && isScreen) this.#media.setSharing(true);
     if (d.isSelf && !isScreen) this.#media.setPublished(this.#media.published.audio || d.isAudio, this.#media.published.video || d.isVideo);
     if (!d.isSelf) this.#applyRemoteMute(d.peerId, d.peerInfo);
@@ -284,7 +274,7 @@ export class RoomView implements RoomContext {
     this.#media.setMuted(state.audio === true, state.video === true);
   }
 
-  /** Active speaker reported by the SDK. */
+  /** ACTIVE_SPEAKER (beyond 2.x: the SDK measures audio levels of every peer and of ourselves). */
   onActiveSpeaker(peerId: string | null, isSelf: boolean): void {
     this.#grid.setActiveSpeaker(peerId === null ? null : isSelf ? SELF : peerId);
   }
@@ -326,8 +316,6 @@ export class RoomView implements RoomContext {
     if (this.#state === 'closed') return;
     this.#setState('closed');
     this.#stats.stop();
-    this.#speaker?.close();
-    this.#speaker = null;
     this.#grid.clear();
     this.#files.dispose();
     this.#status.set(reason);

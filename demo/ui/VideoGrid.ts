@@ -20,6 +20,7 @@ interface Tile {
   readonly nameEl: HTMLElement;
   readonly micBadge: HTMLElement;
   readonly camBadge: HTMLElement;
+  readonly speakingBadge: HTMLElement;
   /** Stream ids currently attached (video element / audio element). */
   videoStreamId: string | null;
   audioStreamId: string | null;
@@ -74,13 +75,14 @@ export class VideoGrid {
     const nameEl = el('span', { class: 'tile-name' });
     const micBadge = el('span', { class: 'badge badge-muted', hidden: true, text: 'mic off' });
     const camBadge = el('span', { class: 'badge badge-muted', hidden: true, text: 'camera off' });
+    const speakingBadge = el('span', { class: 'badge badge-speaking', hidden: true, text: 'speaking' });
     const root = el(
       'figure',
       { class: `tile tile-${kind}`, role: 'listitem', 'data-peer-id': peerId, 'data-kind': kind, 'data-self': isSelf ? 'true' : 'false' },
-      [video, avatar, audio, el('figcaption', {}, [nameEl, el('span', { class: 'tile-badges' }, [micBadge, camBadge])])],
+      [video, avatar, audio, el('figcaption', {}, [nameEl, el('span', { class: 'tile-badges' }, [speakingBadge, micBadge, camBadge])])],
     );
     const tile: Tile = {
-      key, peerId, kind, isSelf, root, video, audio, avatar, nameEl, micBadge, camBadge,
+      key, peerId, kind, isSelf, root, video, audio, avatar, nameEl, micBadge, camBadge, speakingBadge,
       videoStreamId: null, audioStreamId: null, name,
     };
     this.#tiles.set(key, tile);
@@ -180,9 +182,15 @@ export class VideoGrid {
   /** Highlights the active speaker's camera tile (`null`: nobody). */
   setActiveSpeaker(peerId: string | null): void {
     if (peerId === this.#activeSpeaker) return;
-    if (this.#activeSpeaker !== null) this.#tiles.get(this.#activeSpeaker)?.root.classList.remove('speaking');
+    const mark = (id: string | null, on: boolean) => {
+      const tile = id === null ? undefined : this.#tiles.get(id);
+      if (!tile) return;
+      tile.root.classList.toggle('speaking', on);
+      tile.speakingBadge.hidden = !on; // not by colour alone
+    };
+    mark(this.#activeSpeaker, false);
     this.#activeSpeaker = peerId;
-    if (peerId !== null) this.#tiles.get(peerId)?.root.classList.add('speaking');
+    mark(peerId, true);
   }
 
   /** Stops rendering everything (room left). */

@@ -17,6 +17,7 @@ import {
   roomView,
   screenshot,
   selectTab,
+  remoteVideoPlaying,
   sendChat,
   startDemoServer,
   submitJoin,
@@ -38,10 +39,9 @@ describe('demo page in real Chromium', () => {
     [server, browser] = await Promise.all([startDemoServer(dataDir), launchChromium()]);
   });
   afterEach(async () => {
-    for (const p of pages.splice(0)) {
-      expect(pageErrors(p)).toEqual([]);
-      await p.page.context().close();
-    }
+    const closing = pages.splice(0);
+    await Promise.all(closing.map((p) => p.page.context().close()));
+    for (const p of closing) expect(pageErrors(p)).toEqual([]);
   });
   afterAll(async () => {
     await browser?.close();
@@ -103,6 +103,51 @@ describe('demo page in real Chromium', () => {
 
     await screenshot(a, '02-chat-alice');
     await screenshot(b, '02-chat-bob');
+  });
+
+  it('video: both pages see each other, mute indicators, camera off, screen-share tile, device lists', async () => {
+    const [a, b] = (await open('Alice', 'Bob')) as [DemoPage, DemoPage];
+    await joinRoom(a, 'video', { audio: true, video: true });
+    await joinRoom(b, 'video', { audio: true, video: true });
+    await waitPeerConnected(a, 'video', 'Bob');
+    await waitPeerConnected(b, 'video', 'Alice');
+    // Decoded remote video on both sides, and our own preview.
+    await remoteVideoPlaying(a, 'video', 'Bob');
+    await remoteVideoPlaying(b, 'video', 'Alice');
+    await remoteVideoPlaying(a, 'video', 'Alice (you)', true);
+    // The fake microphones beep: the SDK's active speaker gets the highlight and a "speaking" badge.
+    const speaking = roomView(a, 'video').locator('.tile.speaking[data-kind="camera"]');
+    await speaking.waitFor({ timeout: 20_000 });
+    await speaking.locator('.badge-speaking').waitFor();
+    await screenshot(a, '07-video-alice');
+
+    const aliceAtBob = roomView(b, 'video').locator('.tile[data-kind="camera"][data-self="false"]', { hasText: 'Alice' });
+    const media = roomView(a, 'video').locator('.media-controls');
+    await media.getByRole('button', { name: 'Mute microphone' }).click();
+    await aliceAtBob.and(b.page.locator('[data-audio-muted="true"]')).waitFor();
+    await aliceAtBob.locator('.badge-muted', { hasText: 'mic off' }).waitFor();
+    await media.getByRole('button', { name: 'Turn camera off' }).click();
+    await aliceAtBob.and(b.page.locator('[data-video-muted="true"]')).waitFor();
+    await aliceAtBob.locator('.avatar').waitFor(); // the initials replace the frozen picture
+    await roomView(a, 'video').locator('.tile[data-self="true"][data-audio-muted="true"][data-video-muted="true"]').waitFor();
+    await screenshot(b, '08-muted-alice-at-bob');
+    await media.getByRole('button', { name: 'Unmute microphone' }).click();
+    await media.getByRole('button', { name: 'Turn camera on' }).click();
+    await aliceAtBob.and(b.page.locator('[data-audio-muted="false"][data-video-muted="false"]')).waitFor();
+    await remoteVideoPlaying(b, 'video', 'Alice');
+
+    // Screen share: a second tile for Alice at Bob, removed when she stops.
+    await media.getByRole('button', { name: 'Share screen' }).click();
+    const screenAtBob = roomView(b, 'video').locator('.tile[data-kind="screen"]', { hasText: 'Alice: screen' });
+    await screenAtBob.waitFor();
+    await remoteVideoPlaying(b, 'video', 'Alice: screen', false, 'screen');
+    await screenshot(b, '09-screen-share-at-bob');
+    await media.getByRole('button', { name: 'Stop sharing' }).click();
+    await screenAtBob.waitFor({ state: 'detached' });
+
+    // Device lists come from getStreamSources (fake devices in this Chromium).
+    await expect(media.getByLabel('Camera').locator('option').count()).resolves.toBeGreaterThan(0);
+    await expect(media.getByLabel('Microphone').locator('option').count()).resolves.toBeGreaterThan(0);
   });
 
   it('encrypted chat shows the badge, and a peer with another secret cannot read it', async () => {

@@ -90,6 +90,23 @@ export async function waitPeerConnected(p: DemoPage, room: string, name: string)
   await peer.locator('[data-field="data"][data-state="open"]').waitFor(attached);
 }
 
+/**
+ * Waits until the tile labelled `label` (a peer name, `Name (you)`, `Name: screen`) in `room` shows
+ * decoded video (videoWidth > 0, not hidden behind the avatar).
+ */
+export async function remoteVideoPlaying(p: DemoPage, room: string, label: string, isSelf = false, kind: 'camera' | 'screen' = 'camera'): Promise<void> {
+  await p.page.waitForFunction(
+    ({ room: r, label: l, self, kind: k }) => {
+      const tiles = document.querySelectorAll<HTMLElement>(`.room[data-room="${r}"] .tile[data-kind="${k}"][data-self="${self}"]`);
+      const tile = [...tiles].find((t) => t.querySelector('.tile-name')?.textContent === l);
+      const video = tile?.querySelector('video');
+      return !!video && !video.hidden && video.videoWidth > 0 && video.readyState >= 2;
+    },
+    { room, label, self: String(isSelf), kind },
+    { timeout: 20_000 },
+  );
+}
+
 /** Sends a chat message through the chat form. */
 export async function sendChat(
   p: DemoPage,
