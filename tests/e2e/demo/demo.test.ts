@@ -246,4 +246,29 @@ describe('demo page in real Chromium', () => {
     await expect(a.page.getByRole('tab').count()).resolves.toBe(0);
     await a.page.locator('#no-rooms').waitFor({ state: 'visible' });
   });
+
+  it('every control has an accessible name, and the layout fits a phone screen', async () => {
+    const [a, b] = (await open('Alice', 'Bob')) as [DemoPage, DemoPage];
+    await joinRoom(a, 'layout', { audio: true, video: true });
+    await joinRoom(b, 'layout', { audio: true, video: true });
+    await waitPeerConnected(a, 'layout', 'Bob');
+    await remoteVideoPlaying(a, 'layout', 'Bob');
+    const unnamed = await a.page.evaluate(() =>
+      [...document.querySelectorAll<HTMLElement>('input, select, button, textarea, [role="tab"]')]
+        .filter((c) => {
+          const labels = (c as HTMLInputElement).labels;
+          const named = (labels && labels.length > 0) || c.getAttribute('aria-label') || c.getAttribute('aria-labelledby') || c.textContent?.trim();
+          return !named;
+        })
+        .map((c) => c.outerHTML.slice(0, 120)),
+    );
+    expect(unnamed).toEqual([]);
+    await expect(a.page.locator('[role="log"]').count()).resolves.toBeGreaterThanOrEqual(2); // chat + log
+    // A phone-sized viewport: one column, nothing wider than the screen.
+    await a.page.setViewportSize({ width: 390, height: 844 });
+    await a.page.waitForFunction(() => getComputedStyle(document.querySelector('.room-layout') as Element).gridTemplateColumns.split(' ').length === 1);
+    const overflow = await a.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await screenshot(a, '11-phone-layout');
+  });
 });
