@@ -17,6 +17,7 @@ import { routeAudioActivity, routeMediaCallbacks, type RoomMediaController } fro
 import type { IceRestartPolicy } from './peer/PeerConnectionManager';
 import { browserPlatform } from './platform/browserPlatform';
 import type { SkylinkPlatform } from './platform/SkylinkPlatform';
+import { createDataTransferEngine, RoomDataTransfer } from './room/RoomDataTransfer';
 import { RoomMessaging } from './room/RoomMessaging';
 import { attachRoomMedia, type RoomMedia } from './room/roomMediaPort';
 import { SignalingPool } from './room/SignalingHub';
@@ -83,6 +84,11 @@ export default class Skylink {
   readonly #crypto = new MessageCrypto();
   /** Messaging adapter of each room. */
   readonly #messaging = new WeakMap<SkylinkRoom, RoomMessaging>();
+  /** Blob-transfer adapter of each room; adapters by room key, for the shared engine's reports. */
+  readonly #dataTransfers = new WeakMap<SkylinkRoom, RoomDataTransfer>();
+  readonly #dataRooms = new Map<string, RoomDataTransfer>();
+  /** Blob transfers of every room (one shared service). */
+  readonly #dataEngine = createDataTransferEngine((key) => this.#dataRooms.get(key));
   /** Media of each room; controllers by room key, for the shared media services' callbacks. */
   readonly #roomMedia = new WeakMap<SkylinkRoom, RoomMedia>();
   readonly #mediaControllers = new Map<string, RoomMediaController>();
@@ -253,6 +259,14 @@ export default class Skylink {
     });
     this.#rooms.set(key, room);
     this.#messaging.set(room, new RoomMessaging(room, this.#crypto));
+    this.#dataTransfers.set(
+      room,
+      new RoomDataTransfer(room, {
+        engine: this.#dataEngine,
+        register: (key, adapter) => this.#dataRooms.set(key, adapter),
+        unregister: (key) => this.#dataRooms.delete(key),
+      }),
+    );
     const { controller } = this.#attachMedia(room, opts.bandwidth);
     // Media step, once authenticated and before joining (a media failure leaves the half-joined room).
     let acquired: MediaStreams | null = null;
@@ -390,7 +404,7 @@ export default class Skylink {
   /** Data channels per remote peer (`{ [peerId]: { [channelName]: info } }`); `null` when the room is not joined. */
   getPeersDataChannels(roomName: string): Record<string, Record<string, DataChannelInfo>> | null {
     const room = this.#findRoom(roomName);
-    return room ? room.ops.dataChannels() : null;
+    return room ? this.#dataTransferOf(room).annotateDataChannels(room.ops.dataChannels()) : null;
   }
 
   /**
@@ -748,33 +762,57 @@ export default class Skylink {
   // -------------------------------------------------------------------------------------------
 
   /**
-   * Sends a Blob to one, several or all peers (P2P). The receiver must accept with `respondBlobRequest`.
-   * Resolves one result per peer. A number as third argument is the timeout (seconds, default 60).
+   * Sends a Blob to one peer, several, or every peer of the room (P2P). Each receiver's app accepts or
+   * rejects with `respondBlobRequest`; DATA_TRANSFER_STATE reports every step on both sides. With a peer
+   * running this SDK the transfer uses a dedicated channel, binary chunks and a SHA-256 check; with an
+   * original 2.x peer, the 2.x protocol. Resolves one `{ [peerId]: { success | error, transferType } }`
+   * per peer once every transfer ended (a failed peer does not reject the call).
+   * @param peerId - A peer id, an array of them, or nothing for every peer; a number here is the timeout (2.x).
+   * @param timeout - Seconds to wait for the answer, and at most between two chunks. Default 60.
+   * @throws SkylinkError `ROOM_NOT_FOUND`, `NOT_IN_ROOM`, `INVALID_ARGUMENT` (not a Blob, empty, bad peer
+   *   id or timeout), `DATA_CHANNEL_DISABLED`, `NO_PEERS`.
    * @example
    * ```ts
-   * const results = await skylink.sendBlobData('lobby', file, peerId);
+   * const [result] = await skylink.sendBlobData('lobby', file, peerId);
+   * if (result?.[peerId]?.success) console.log('delivered');
    * ```
    */
+  sendBlobData(roomName: string, data: Blob, peerId?: string | string[], timeout?: number): Promise<DataTransferResult[]>;
+  sendBlobData(roomName: string, data: Blob, timeout: number): Promise<DataTransferResult[]>;
   sendBlobData(roomName: string, data: Blob, peerId?: string | string[] | number, timeout?: number): Promise<DataTransferResult[]> {
-    void data;
-    void peerId;
-    void timeout;
-    return this.#notImplemented('sendBlobData', roomName);
+    return this.#command(roomName, (room) => this.#dataTransferOf(room).sendBlobData(data, peerId, timeout));
   }
 
-  /** Accepts or rejects an incoming transfer (DATA_TRANSFER_STATE `request`). */
+  /**
+   * Answers an incoming transfer (DATA_TRANSFER_STATE `request` / ON_INCOMING_DATA_REQUEST). Accepting
+   * resolves `{ [peerId]: { success: transferInfo } }` once the Blob arrived (`transferInfo.data`), and
+   * rejects with a SkylinkError if the download fails. Rejecting resolves at once (2.x never settled).
+   * @throws SkylinkError `ROOM_NOT_FOUND`, `INVALID_ARGUMENT`, `PEER_NOT_FOUND`, `TRANSFER_NOT_FOUND`.
+   * @example
+   * ```ts
+   * SkylinkEventManager.addEventListener(SkylinkEvents.ON_INCOMING_DATA_REQUEST, ({ detail }) => {
+   *   if (!detail.isSelf) skylink.respondBlobRequest(detail.roomName, detail.peerId, detail.transferId, true);
+   * });
+   * ```
+   */
   respondBlobRequest(roomName: string, peerId: string, transferId: string, accept: boolean): Promise<DataTransferResult> {
-    void peerId;
-    void transferId;
-    void accept;
-    return this.#notImplemented('respondBlobRequest', roomName);
+    return this.#command(roomName, (room) => this.#dataTransferOf(room).respondBlobRequest(peerId, transferId, accept));
   }
 
-  /** Cancels a running transfer. */
+  /**
+   * Cancels a transfer, upload or download; both sides get DATA_TRANSFER_STATE `cancel`. Resolves
+   * `{ peerId, transferId }` at once.
+   * @throws SkylinkError `ROOM_NOT_FOUND`, `INVALID_ARGUMENT`, `PEER_NOT_FOUND`, `TRANSFER_NOT_FOUND`.
+   */
   cancelBlobTransfer(roomName: string, peerId: string, transferId: string): Promise<CancelBlobTransferResult> {
-    void peerId;
-    void transferId;
-    return this.#notImplemented('cancelBlobTransfer', roomName);
+    return this.#command(roomName, (room) => this.#dataTransferOf(room).cancelBlobTransfer(peerId, transferId));
+  }
+
+  /** The blob-transfer adapter every joined room gets in joinRoom. */
+  #dataTransferOf(room: SkylinkRoom): RoomDataTransfer {
+    const adapter = this.#dataTransfers.get(room);
+    if (!adapter) throw new SkylinkError(SkylinkErrorCode.INTERNAL_ERROR, 'Room without data transfer', { roomName: room.roomName });
+    return adapter;
   }
 
   // -------------------------------------------------------------------------------------------

@@ -1,11 +1,13 @@
 /**
- * DataTransferEngine: blob transfers and P2P messages over the data channels of every room.
+ * DataTransferEngine: blob transfers over the data channels of every room.
  *
  * The owner (SkylinkRoom) hands it each peer's main channel (`addPeer`), routes incoming channels whose
  * label is a transfer label (`handleIncomingChannel`), and tells it when peers leave (`peerLeft`) and
  * when the room is left (`releaseRoom`). It never imports the room, the facade or the event manager:
- * it reports DATA_TRANSFER_STATE-shaped updates, data requests, completed Blobs and P2P MESSAGE payloads
- * through the callbacks given to its constructor. Wire format and modes: docs/data-transfer.md.
+ * it reports DATA_TRANSFER_STATE-shaped updates, data requests and completed Blobs
+ * through the callbacks given to its constructor. P2P `MESSAGE` frames on the main channel are left to
+ * messaging (RoomMessaging), which parses only those: each frame has exactly one consumer.
+ * Wire format and modes: docs/data-transfer.md.
  */
 import { DATA_TRANSFER_STATE } from '../constants';
 import type { DataTransferState } from '../constants';
@@ -22,7 +24,6 @@ import {
   parseFrame,
   transferIdFromLabel,
   type FastOffer,
-  type P2PMessage,
   type WrqMessage,
 } from './dataProtocol';
 import { IncomingTransfer } from './IncomingTransfer';
@@ -52,8 +53,6 @@ export interface DataTransferEngineOptions {
   onIncomingDataRequest?(roomKey: string, detail: IncomingDataRequestReport): void;
   /** ON_INCOMING_DATA: the complete Blob (`isSelf` on the sender side). */
   onIncomingData?(roomKey: string, detail: IncomingDataReport): void;
-  /** A P2P MESSAGE received on the main channel of `peerId`. */
-  onP2PMessage?(roomKey: string, peerId: string, message: P2PMessage): void;
   /** SHA-256 used for the fast-mode content hash; default WebCrypto, `null` disables hashing. */
   digest?: DigestFn | null;
   /** Offer and accept fast mode with peers running this SDK (default `true`). */
@@ -171,9 +170,17 @@ export class DataTransferEngine {
     return n;
   }
 
-  /** Ids of the transfers with a peer (for `getPeersDataChannels` `currentTransferId`). */
+  /** Ids of the transfers with a peer (running, waiting for an answer or queued). */
   transferIds(roomKey: string, peerId: string): string[] {
     return [...(this.entry(roomKey, peerId, false)?.transfers.keys() ?? [])];
+  }
+
+  /**
+   * The transfer that uses the peer's main channel (a 2.x-mode transfer, or one still waiting for the
+   * peer's answer), or `null`: `getPeersDataChannels` `main.currentTransferId`.
+   */
+  mainChannelTransferId(roomKey: string, peerId: string): string | null {
+    return this.entry(roomKey, peerId, false)?.slot?.transferId ?? null;
   }
 
   // ---- commands --------------------------------------------------------------------------------
@@ -226,16 +233,6 @@ export class DataTransferEngine {
     if (found instanceof SkylinkError) return Promise.reject(found);
     found.cancel();
     return Promise.resolve({ peerId, transferId });
-  }
-
-  /** Sends a P2P MESSAGE on the peer's main channel; throws DATA_CHANNEL_NOT_OPEN when it is not open. */
-  sendP2PMessage(roomKey: string, peerId: string, data: unknown, options: { isPrivate: boolean; target: string | string[] | null }): void {
-    const entry = this.entry(roomKey, peerId, false);
-    const selfId = this.options.getSelfId(roomKey);
-    const message: P2PMessage = { type: 'MESSAGE', isPrivate: options.isPrivate, sender: selfId ?? '', target: options.target, data };
-    if (!entry?.main || entry.main.readyState !== 'open' || !this.trySend(entry.main, JSON.stringify(message))) {
-      throw new SkylinkError(SkylinkErrorCode.DATA_CHANNEL_NOT_OPEN, 'Failed sending message - Data Channel connection is not open', { peerId });
-    }
   }
 
   // ---- internals -------------------------------------------------------------------------------
@@ -344,8 +341,18 @@ export class DataTransferEngine {
           entry.slot = null;
           this.drainQueue(entry);
         }
+        this.dropIfUnused(entry);
       },
     };
+  }
+
+  /** Forgets a peer that never had a main channel once its last transfer ended (e.g. an unknown peer id). */
+  private dropIfUnused(entry: PeerEntry): void {
+    if (entry.main !== null || entry.transfers.size > 0 || entry.queue.length > 0) return;
+    const peers = this.rooms.get(entry.roomKey);
+    if (peers?.get(entry.peerId) !== entry) return;
+    peers.delete(entry.peerId);
+    if (peers.size === 0) this.rooms.delete(entry.roomKey);
   }
 
   private emitState(roomKey: string, transfer: Transfer, state: DataTransferState, error?: Error | string): void {
@@ -439,8 +446,7 @@ export class DataTransferEngine {
         this.onWrq(entry, message);
         return;
       case 'MESSAGE':
-        this.options.onP2PMessage?.(roomKey, peerId, message);
-        return;
+        return; // P2P chat: RoomMessaging's (it listens on the same channel)
       case 'END':
         this.log.warn('Dropping END received on the main channel', { roomKey, peerId });
         return;

@@ -130,9 +130,6 @@ describe('Skylink facade skeleton', () => {
     ['stopRecording', (s) => s.stopRecording('lobby')],
     ['startRTMPSession', (s) => s.startRTMPSession('lobby', 'stream', 'rtmp://x')],
     ['stopRTMPSession', (s) => s.stopRTMPSession('lobby', 'id')],
-    ['sendBlobData', (s) => s.sendBlobData('lobby', new Blob(['x']))],
-    ['respondBlobRequest', (s) => s.respondBlobRequest('lobby', 'p', 't', true)],
-    ['cancelBlobTransfer', (s) => s.cancelBlobTransfer('lobby', 'p', 't')],
   ];
   test.each(commands)('%s returns a promise rejecting with a SkylinkError', async (_name, call) => {
     const result = call(skylink);

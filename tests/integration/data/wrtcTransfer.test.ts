@@ -72,7 +72,7 @@ describe('fast mode over node-webrtc', () => {
       bob.engine.sendBlobData(ROOM, new Blob([three]), ['alice']),
     ];
     mains[1]?.addEventListener('message', (e) => messages.push(e.data));
-    alice.engine.sendP2PMessage(ROOM, 'bob', 'hi while transferring', { isPrivate: false, target: null });
+    mains[0]?.send(JSON.stringify({ type: 'MESSAGE', isPrivate: false, sender: 'alice', target: null, data: 'hi while transferring' }));
     const results = await Promise.all(sends);
     for (const [r] of results) expect(Object.values(r as object)[0]).toHaveProperty('success');
     const hashes = new Set(

@@ -354,21 +354,18 @@ describe('DataTransferEngine answers, cancels and failures', () => {
     expect(alice.rec.states).toEqual([]);
   });
 
-  it('passes P2P messages both ways and drops malformed frames', async () => {
-    const { alice, bob, mains } = pair();
-    alice.engine.sendP2PMessage('room1', 'bob', { hello: 1 }, { isPrivate: true, target: 'bob' });
+  it('leaves P2P MESSAGE frames to messaging and drops malformed frames without side effects', async () => {
+    const { bob, mains } = pair();
     const [aliceMain] = mains.get('room1') as [FakeChannel, FakeChannel];
+    aliceMain.send(JSON.stringify({ type: 'MESSAGE', isPrivate: true, sender: 'alice', target: 'bob', data: { hello: 1 } }));
     aliceMain.send('{not json');
     aliceMain.send(JSON.stringify({ type: 'WRQ', originalSize: -1 }));
     aliceMain.send('QUJD'); // a chunk without a transfer
-    await bob.until(() => bob.rec.messages.length === 1);
-    expect(bob.rec.messages[0]).toEqual({
-      roomKey: 'room1',
-      peerId: 'alice',
-      message: { type: 'MESSAGE', isPrivate: true, sender: 'alice', target: 'bob', data: { hello: 1 } },
-    });
-    await Promise.resolve();
+    await bob.until(() => bob.logs.filter((l) => l.startsWith('Dropping')).length === 3, 'three dropped frames');
+    // The MESSAGE frame is neither logged as dropped nor reported: RoomMessaging is its only consumer.
+    expect(bob.logs.some((l) => l.includes('MESSAGE'))).toBe(false);
     expect(bob.rec.states).toEqual([]);
-    expect(() => alice.engine.sendP2PMessage('room1', 'nobody', 'x', { isPrivate: false, target: null })).toThrow(SkylinkError);
+    expect(bob.rec.requests).toEqual([]);
+    expect(bob.engine.activeTransferCount()).toBe(0);
   });
 });

@@ -6,7 +6,6 @@
 import { webcrypto } from 'node:crypto';
 import { DataTransferEngine, type DataTransferEngineOptions, type TransferStateReport } from '../../../src/data/DataTransferEngine';
 import type { IncomingDataReport, IncomingDataRequestReport } from '../../../src/data/DataTransferEngine';
-import type { P2PMessage } from '../../../src/data/dataProtocol';
 import type { DigestFn } from '../../../src/data/SegmentHasher';
 import type { Logger } from '../../../src/logger';
 import { channelPair, type FakeChannel, type FakeChannelOptions } from './fakeChannel';
@@ -26,11 +25,10 @@ export interface Recorded {
   states: Array<TransferStateReport & { roomKey: string }>;
   requests: Array<IncomingDataRequestReport & { roomKey: string }>;
   data: Array<IncomingDataReport & { roomKey: string }>;
-  messages: Array<{ roomKey: string; peerId: string; message: P2PMessage }>;
 }
 
 export class Side {
-  readonly rec: Recorded = { states: [], requests: [], data: [], messages: [] };
+  readonly rec: Recorded = { states: [], requests: [], data: [] };
   readonly logs: string[] = [];
   engine!: DataTransferEngine;
   other!: Side;
@@ -88,7 +86,7 @@ export class Side {
 }
 
 /** Callbacks that record into `side.rec` (and wake its waiters). */
-export function recorder(side: Side): Pick<DataTransferEngineOptions, 'onTransferState' | 'onIncomingDataRequest' | 'onIncomingData' | 'onP2PMessage'> {
+export function recorder(side: Side): Pick<DataTransferEngineOptions, 'onTransferState' | 'onIncomingDataRequest' | 'onIncomingData'> {
   return {
     onTransferState: (roomKey, detail) => {
       side.rec.states.push({ ...detail, roomKey });
@@ -100,10 +98,6 @@ export function recorder(side: Side): Pick<DataTransferEngineOptions, 'onTransfe
     },
     onIncomingData: (roomKey, detail) => {
       side.rec.data.push({ ...detail, roomKey });
-      side.notify();
-    },
-    onP2PMessage: (roomKey, peerId, message) => {
-      side.rec.messages.push({ roomKey, peerId, message });
       side.notify();
     },
   };
