@@ -11,6 +11,13 @@ import { decodedFramesGrow, openMediaPage, presentedFramesGrow, receivedVideoKbp
 
 jest.setTimeout(180_000);
 
+/**
+ * Chromium's fake capture with three cameras, so a device switch really changes device. The switch
+ * targets `fake_device_2`: `fake_device_1` is Chromium's fake depth camera (16-bit Y16 frames), which
+ * plays locally but which WebRTC does not encode.
+ */
+const CAMERAS = '--use-fake-device-for-media-stream=device-count=3';
+
 type Detail = Record<string, any>;
 
 /** Joins `roomName` with the given join options; resolves our peer id and what joinRoom resolved. */
@@ -40,7 +47,7 @@ describe('media through the Skylink API and the real server', () => {
   const pages: CorePage[] = [];
 
   beforeAll(async () => {
-    [web, server, browser] = await Promise.all([startStaticServer(), startSkylinkServer(), launchChromium()]);
+    [web, server, browser] = await Promise.all([startStaticServer(), startSkylinkServer(), launchChromium([CAMERAS])]);
   });
   afterEach(async () => {
     const errors = pages.flatMap((p) => p.logs.filter((l) => l.startsWith('[pageerror]')));
@@ -115,5 +122,122 @@ describe('media through the Skylink API and the real server', () => {
     // No renegotiation was needed for any of this: still one connection, no new stream.
     expect(await pageEvents(b.page, 'onIncomingStream', { peerId: aId, isVideo: true })).toHaveLength(1);
     expect(await pageEvents(b.page, 'peerLeft')).toEqual([]);
+  });
+
+  it('a screen share arrives as ON_INCOMING_SCREEN_STREAM next to the camera; stopScreen restores the camera', async () => {
+    const [a, b] = (await open(2)) as [CorePage, CorePage];
+    const { peerId: bId } = await joinWith(b.page, 'screen', {});
+    const { peerId: aId } = await joinWith(a.page, 'screen', { video: true });
+    await waitConnected(a.page, 'screen', bId, 60_000);
+    const camera = await incomingVideo(b.page, 'screen', aId);
+    await b.page.evaluate((id) => (window as any).t.play(id, 'cam'), camera.streamId);
+    await until(b.page, `t.width('cam') > 0`);
+
+    const screenId = await a.page.evaluate(async () => ((await (window as any).t.skylink.shareScreen('screen')) as MediaStream).id);
+    const screen = await incomingVideo(b.page, 'screen', aId, true);
+    expect(screen.streamId).toBe(screenId);
+    await b.page.evaluate((id) => (window as any).t.play(id, 'scr'), screen.streamId);
+    await until(b.page, `t.width('scr') > 0`);
+    await presentedFramesGrow(b.page, 'scr');
+    await presentedFramesGrow(b.page, 'cam');
+    const buckets = await b.page.evaluate((p) => {
+      const s = (window as any).t.skylink.getStreams('screen')[p].streams;
+      return { video: Object.keys(s.video ?? {}), screenShare: Object.keys(s.screenShare ?? {}) };
+    }, aId);
+    expect(buckets).toEqual({ video: [camera.streamId], screenShare: [screenId] });
+    await waitForPageEvent(a.page, 'onIncomingScreenStream', { roomName: 'screen', peerId: aId, isSelf: true, streamId: screenId });
+
+    await a.page.evaluate(() => (window as any).t.skylink.stopScreen('screen'));
+    const ended = await waitForPageEvent(b.page, 'streamEnded', { roomName: 'screen', peerId: aId, isSelf: false, isScreensharing: true }, 30_000);
+    expect(ended.detail.streamId).toBe(screenId);
+    await waitForPageEvent(a.page, 'mediaAccessStopped', { roomName: 'screen', isScreensharing: true, streamId: screenId });
+    // The camera is announced again and keeps playing at the far side.
+    await until(a.page, `t.events.filter((e) => e.name === 'onIncomingStream' && e.detail.isSelf && e.detail.isVideo).length === 2`);
+    await presentedFramesGrow(b.page, 'cam');
+    await decodedFramesGrow(b.page, 'screen', aId);
+    expect(await pageEvents(b.page, 'streamEnded', { peerId: aId, isScreensharing: false })).toEqual([]);
+  });
+
+  it('switching the camera mid-call keeps the connection and the stream', async () => {
+    const [a, b] = (await open(2)) as [CorePage, CorePage];
+    const { peerId: bId } = await joinWith(b.page, 'switch', {});
+    const { peerId: aId } = await joinWith(a.page, 'switch', { audio: true, video: true });
+    await waitConnected(a.page, 'switch', bId, 60_000);
+    const camera = await incomingVideo(b.page, 'switch', aId);
+    await b.page.evaluate((id) => (window as any).t.play(id, 'cam'), camera.streamId);
+    await decodedFramesGrow(b.page, 'switch', aId);
+
+    const result = await a.page.evaluate(async () => {
+      const t = (window as any).t;
+      const sources = await t.skylink.getStreamSources();
+      const streams = t.skylink.getStreams('switch');
+      const self = Object.keys(streams).find((k: string) => streams[k].isSelf)!;
+      const before = Object.values(streams[self].streams.video)[0] as MediaStream;
+      const oldTrack = before.getVideoTracks()[0]!;
+      const target = sources.video.input.find((d: { label: string }) => d.label === 'fake_device_2');
+      const stream: MediaStream = await t.skylink.switchDevice('switch', 'video', target.deviceId);
+      const newTrack = stream.getVideoTracks()[0]!;
+      return {
+        cameras: sources.video.input.length,
+        otherDevice: target.deviceId !== oldTrack.getSettings().deviceId,
+        labels: sources.video.input.every((d: { label: string }) => d.label !== ''),
+        sameStream: stream.id === before.id,
+        oldTrack: oldTrack.readyState,
+        newTrack: newTrack.readyState,
+        newDevice: newTrack.getSettings().deviceId === target.deviceId,
+        replaced: newTrack !== oldTrack,
+      };
+    });
+    expect(result).toEqual({ cameras: 3, otherDevice: true, labels: true, sameStream: true, oldTrack: 'ended', newTrack: 'live', newDevice: true, replaced: true });
+    // Still the same connection and the same remote stream, and it keeps decoding.
+    await presentedFramesGrow(b.page, 'cam');
+    await decodedFramesGrow(b.page, 'switch', aId);
+    expect(await pageEvents(b.page, 'onIncomingStream', { peerId: aId, isVideo: true })).toHaveLength(1);
+    expect(await pageEvents(a.page, 'peerLeft')).toEqual([]);
+    expect(await pageEvents(a.page, 'iceConnectionState', { peerId: bId, state: 'failed' })).toEqual([]);
+    expect(await pageEvents(a.page, 'iceConnectionState', { peerId: bId, state: 'disconnected' })).toEqual([]);
+  });
+
+  it('one camera in two rooms: muting and stopping in one room leave the other room untouched', async () => {
+    const [a, b, c] = (await open(3)) as [CorePage, CorePage, CorePage];
+    const { peerId: bId } = await joinWith(b.page, 'room-1', {});
+    const { peerId: cId } = await joinWith(c.page, 'room-2', {});
+    const aIds = await a.page.evaluate(async () => {
+      const t = (window as any).t;
+      const [, video] = await t.skylink.getUserMedia(null, { video: true });
+      t.camera = video;
+      await t.skylink.joinRoom({ roomName: 'room-1' }, video);
+      await t.skylink.joinRoom({ roomName: 'room-2' }, [video]);
+      const self = (r: string) => Object.keys(t.skylink.getPeersInRoom(r)).find((k) => t.skylink.getPeersInRoom(r)[k].isSelf);
+      return [self('room-1'), self('room-2')] as [string, string];
+    });
+    await waitConnected(a.page, 'room-1', bId, 60_000);
+    await waitConnected(a.page, 'room-2', cId, 60_000);
+    const inB = await incomingVideo(b.page, 'room-1', aIds[0]);
+    const inC = await incomingVideo(c.page, 'room-2', aIds[1]);
+    await b.page.evaluate((id) => (window as any).t.play(id, 'cam'), inB.streamId);
+    await c.page.evaluate((id) => (window as any).t.play(id, 'cam'), inC.streamId);
+    await until(b.page, `t.luma('cam') > 40`);
+    await until(c.page, `t.luma('cam') > 40`);
+
+    await a.page.evaluate(() => (window as any).t.skylink.muteStreams('room-1', { audioMuted: false, videoMuted: true }));
+    await waitForPageEvent(b.page, 'streamMuted', { roomName: 'room-1', peerId: aIds[0], isVideo: true });
+    await until(b.page, `t.luma('cam') >= 0 && t.luma('cam') < 5`);
+    await presentedFramesGrow(c.page, 'cam');
+    expect(await c.page.evaluate(() => (window as any).t.luma('cam'))).toBeGreaterThan(40);
+    expect(await pageEvents(c.page, 'streamMuted')).toEqual([]);
+    const status = await a.page.evaluate(() => {
+      const t = (window as any).t;
+      return [Object.values(t.skylink.getPeerInfo('room-1').mediaStatus), Object.values(t.skylink.getPeerInfo('room-2').mediaStatus)];
+    });
+    expect(status).toEqual([[{ audioMuted: -1, videoMuted: 0 }], [{ audioMuted: -1, videoMuted: 1 }]]);
+
+    // Stopping in room 1 ends the stream there only; room 2 keeps sending the same camera.
+    await a.page.evaluate(() => (window as any).t.skylink.stopStreams('room-1'));
+    await waitForPageEvent(b.page, 'streamEnded', { roomName: 'room-1', peerId: aIds[0], isSelf: false }, 30_000);
+    await presentedFramesGrow(c.page, 'cam');
+    await decodedFramesGrow(c.page, 'room-2', aIds[1]);
+    expect(await a.page.evaluate(() => (window as any).t.camera.getVideoTracks()[0].readyState)).toBe('live');
+    expect(await pageEvents(c.page, 'streamEnded')).toEqual([]);
   });
 });
