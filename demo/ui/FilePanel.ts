@@ -135,8 +135,8 @@ export class FilePanel {
         this.#setState(row, `Waiting for ${who} to accept`, true);
         break;
       case S.UPLOAD_REQUEST:
-        this.#prompt(row);
         this.#setState(row, `${who} wants to send you this file`, false);
+        this.#prompt(row);
         break;
       case S.UPLOAD_STARTED:
       case S.DOWNLOAD_STARTED:
@@ -181,8 +181,8 @@ export class FilePanel {
     if (row.state === '') {
       row.state = S.UPLOAD_REQUEST;
       row.root.dataset.state = row.state;
-      this.#prompt(row);
       this.#setState(row, `${this.ctx.nameOf(d.peerId)} wants to send you this file`, false);
+      this.#prompt(row);
     }
   }
 
