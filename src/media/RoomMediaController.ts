@@ -54,6 +54,13 @@ export interface RoomMediaControllerOptions {
   readonly logger?: Logger;
 }
 
+/** A transceiver that receives `kind` now or after the pending negotiation (a negotiated one may start to). */
+function canReceive(t: RTCRtpTransceiver, kind: TrackKind): boolean {
+  if (t.receiver.track?.kind !== kind || (t as { stopped?: boolean }).stopped === true) return false;
+  if (t.mid !== null) return t.direction === 'sendrecv' || t.direction === 'recvonly';
+  return t.direction === 'recvonly';
+}
+
 export class RoomMediaController implements RoomMediaCallbacks, RoomAudioActivityHandler {
   private readonly log: Logger;
   private readonly key: string;
@@ -144,10 +151,11 @@ export class RoomMediaController implements RoomMediaCallbacks, RoomAudioActivit
     }
   }
 
-  /** An offer/answer cycle completed: caps apply now, stopStreams waiters resolve. */
+  /** An offer/answer cycle completed: caps apply now, stopStreams waiters resolve, missing receivers are added. */
   negotiated(peerId: string): void {
     void this.applyBandwidth(peerId);
     this.resolveWaiters(peerId);
+    this.addMissingReceivers(peerId);
   }
 
   /** The peer left: forget its media silently (PEER_LEFT says it all). */
@@ -455,6 +463,33 @@ export class RoomMediaController implements RoomMediaCallbacks, RoomAudioActivit
       return;
     }
     await acknowledged;
+  }
+
+  /**
+   * 2.x offers to receive audio and video whatever it sends (OfferToReceiveAudio/Video); this SDK offers
+   * only what it sends. So when the peer advertises more streams of a kind than this connection can
+   * receive (we offered without a camera: the peer's tracks found no m-line to go in), add receive-only
+   * transceivers and renegotiate, once: the peer's tracks then get their m-lines.
+   */
+  private addMissingReceivers(peerId: string): void {
+    const pc = this.port.peerConnection(peerId);
+    const settings = this.port.peerInfo(peerId)?.settings;
+    if (!pc || !settings || this.released || typeof pc.addTransceiver !== 'function') return;
+    let added = 0;
+    for (const kind of ['audio', 'video'] as const) {
+      const advertised = settings[kind] ? Object.keys(settings[kind]).length : 0;
+      const receivers = pc.getTransceivers().filter((t) => canReceive(t, kind)).length;
+      for (let i = receivers; i < advertised; i += 1) {
+        try {
+          pc.addTransceiver(kind, { direction: 'recvonly' });
+          added += 1;
+        } catch (error) {
+          this.log.warn('addTransceiver failed', error, { peerId });
+          return;
+        }
+      }
+    }
+    if (added > 0) this.port.renegotiate(peerId).catch((error: unknown) => this.log.warn('renegotiation failed', error, { peerId }));
   }
 
   /** Resolves on the peer's next completed negotiation (answerAck), its departure, or a timeout. */

@@ -99,7 +99,7 @@ describe('media through the Skylink API and the real server', () => {
     await a.page.evaluate(() => (window as any).t.skylink.muteStreams('call', { audioMuted: false, videoMuted: true }));
     const muted = await waitForPageEvent(b.page, 'streamMuted', { roomName: 'call', peerId: aId, isSelf: false, isVideo: true }, 30_000);
     expect(muted.detail.streamId).toBe(fromA.streamId);
-    expect(muted.detail.peerInfo.mediaStatus[fromA.streamId]).toEqual({ audioMuted: -1, videoMuted: 0 });
+    expect((muted.detail as Detail).peerInfo.mediaStatus[fromA.streamId]).toEqual({ audioMuted: -1, videoMuted: 0 });
     await waitForPageEvent(a.page, 'localMediaMuted', { roomName: 'call', streamId: fromA.streamId });
     await until(b.page, `t.luma('va') >= 0 && t.luma('va') < 5`);
     const mutedKbps = await receivedVideoKbps(b.page, 'call', aId);
@@ -118,7 +118,7 @@ describe('media through the Skylink API and the real server', () => {
     // The other way round: B mutes its microphone, A sees it.
     await b.page.evaluate(() => (window as any).t.skylink.muteStreams('call', { audioMuted: true, videoMuted: false }));
     const audioMuted = await waitForPageEvent(a.page, 'streamMuted', { roomName: 'call', peerId: bId, isSelf: false, isAudio: true }, 30_000);
-    expect(Object.values(audioMuted.detail.peerInfo.mediaStatus)).toContainEqual({ audioMuted: 0, videoMuted: -1 });
+    expect(Object.values((audioMuted.detail as Detail).peerInfo.mediaStatus)).toContainEqual({ audioMuted: 0, videoMuted: -1 });
     // No renegotiation was needed for any of this: still one connection, no new stream.
     expect(await pageEvents(b.page, 'onIncomingStream', { peerId: aId, isVideo: true })).toHaveLength(1);
     expect(await pageEvents(b.page, 'peerLeft')).toEqual([]);
@@ -239,5 +239,23 @@ describe('media through the Skylink API and the real server', () => {
     await decodedFramesGrow(c.page, 'room-2', aIds[1]);
     expect(await a.page.evaluate(() => (window as any).t.camera.getVideoTracks()[0].readyState)).toBe('live');
     expect(await pageEvents(c.page, 'streamEnded')).toEqual([]);
+  });
+
+  it('a peer without media that joins later still receives the camera and microphone of the peers already in the room', async () => {
+    const [a, b] = (await open(2)) as [CorePage, CorePage];
+    const { peerId: aId } = await joinWith(a.page, 'viewer', { audio: true, video: true });
+    const { peerId: bId } = await joinWith(b.page, 'viewer', {});
+    await waitConnected(b.page, 'viewer', aId, 60_000);
+    const camera = await incomingVideo(b.page, 'viewer', aId);
+    await waitForPageEvent(b.page, 'onIncomingStream', { roomName: 'viewer', peerId: aId, isSelf: false, isAudio: true }, 30_000);
+    await b.page.evaluate((id) => (window as any).t.play(id, 'cam'), camera.streamId);
+    await until(b.page, `t.luma('cam') > 40`);
+    await decodedFramesGrow(b.page, 'viewer', aId);
+    // And the viewer can still start its own camera later (sendStream renegotiates).
+    await b.page.evaluate(() => (window as any).t.skylink.sendStream('viewer', { video: true }));
+    const back = await incomingVideo(a.page, 'viewer', bId);
+    await a.page.evaluate((id) => (window as any).t.play(id, 'cam'), back.streamId);
+    await decodedFramesGrow(a.page, 'viewer', bId);
+    expect(await pageEvents(a.page, 'peerLeft')).toEqual([]);
   });
 });

@@ -32,10 +32,19 @@ export class FakeRtpSender {
 
 export interface FakeTransceiver {
   mid: string | null;
+  direction: RTCRtpTransceiverDirection;
   sender: FakeRtpSender;
-  receiver: { getStats(): Promise<RTCStatsReport>; getSynchronizationSources(): Array<{ audioLevel: number; rtpTimestamp: number; timestamp: number }> };
+  receiver: {
+    track: { kind: string };
+    getStats(): Promise<RTCStatsReport>;
+    getSynchronizationSources(): Array<{ audioLevel: number; rtpTimestamp: number; timestamp: number }>;
+  };
   /** Streams given to addTrack (the msid). */
   streams: MediaStream[];
+}
+
+function fakeReceiver(kind: string): FakeTransceiver['receiver'] {
+  return { track: { kind }, getStats: async () => new Map() as unknown as RTCStatsReport, getSynchronizationSources: () => [] };
 }
 
 export class FakeMediaPeerConnection {
@@ -48,11 +57,26 @@ export class FakeMediaPeerConnection {
     const sender = new FakeRtpSender(track);
     this.transceivers.push({
       mid: this.assignMids ? String(this.transceivers.length) : null,
+      direction: 'sendrecv',
       sender,
-      receiver: { getStats: async () => new Map() as unknown as RTCStatsReport, getSynchronizationSources: () => [] },
+      receiver: fakeReceiver(track.kind),
       streams,
     });
     return sender as unknown as RTCRtpSender;
+  }
+
+  /** A transceiver without a track (not negotiated yet: no mid). */
+  addTransceiver(kind: 'audio' | 'video', init?: RTCRtpTransceiverInit): RTCRtpTransceiver {
+    const transceiver: FakeTransceiver = { mid: null, direction: init?.direction ?? 'sendrecv', sender: new FakeRtpSender(null), receiver: fakeReceiver(kind), streams: [] };
+    this.transceivers.push(transceiver);
+    return transceiver as unknown as RTCRtpTransceiver;
+  }
+
+  /** Gives every transceiver a mid, as a completed negotiation does. */
+  negotiate(): void {
+    this.transceivers.forEach((t, i) => {
+      t.mid ??= String(i);
+    });
   }
 
   removeTrack(sender: RTCRtpSender): void {

@@ -7,21 +7,23 @@ import type { ActiveSpeakerDetail, AudioActivityDetail, MediaRoomPort } from '..
 import type { PeerConnectionLike } from '../../../src/platform/SkylinkPlatform';
 import type { ClientToServerMessage } from '../../../src/signaling/protocol';
 import type { BandwidthOptions } from '../../../src/types/options';
-import type { PeerInfo, RoomInfo, StreamMediaStatus } from '../../../src/types/peer';
+import type { CustomSettings, PeerInfo, RoomInfo, StreamMediaStatus } from '../../../src/types/peer';
 import { FakeMediaPeerConnection } from './FakeMediaPeerConnection';
 
 export type EmittedEvent = { [K in keyof SkylinkEventMap]: { type: K; detail: SkylinkEventMap[K] } }[keyof SkylinkEventMap];
 
 interface FakePeer {
   pc: FakeMediaPeerConnection;
+  /** The peer's advertised `settings.audio` / `settings.video`. */
+  settings: Pick<CustomSettings, 'audio' | 'video'>;
   mediaInfoList: unknown[] | null;
   mediaStatus: Record<string, StreamMediaStatus>;
 }
 
-function peerInfo(roomInfo: RoomInfo, mediaStatus: Record<string, StreamMediaStatus>): PeerInfo {
+function peerInfo(roomInfo: RoomInfo, mediaStatus: Record<string, StreamMediaStatus>, media: Pick<CustomSettings, 'audio' | 'video'> = { audio: false, video: false }): PeerInfo {
   return {
     userData: null,
-    settings: { data: true, audio: false, video: false, maxBandwidth: {} },
+    settings: { data: true, ...media, maxBandwidth: {} },
     mediaStatus: { ...mediaStatus },
     agent: { name: 'fake', version: 1, os: 'test', pluginVersion: null, SMProtocolVersion: '2.1.0', DTProtocolVersion: '0.1.3' },
     room: roomInfo,
@@ -47,7 +49,7 @@ export class FakeMediaRoomPort implements MediaRoomPort {
 
   addPeer(peerId: string): FakeMediaPeerConnection {
     const pc = new FakeMediaPeerConnection();
-    this.peers.set(peerId, { pc, mediaInfoList: null, mediaStatus: {} });
+    this.peers.set(peerId, { pc, settings: { audio: false, video: false }, mediaInfoList: null, mediaStatus: {} });
     return pc;
   }
 
@@ -78,7 +80,7 @@ export class FakeMediaRoomPort implements MediaRoomPort {
 
   peerInfo(peerId: string): PeerInfo | null {
     const peer = this.peers.get(peerId);
-    return peer ? peerInfo(this.roomInfo(), peer.mediaStatus) : null;
+    return peer ? peerInfo(this.roomInfo(), peer.mediaStatus, peer.settings) : null;
   }
 
   connectedPeerIds(): string[] {

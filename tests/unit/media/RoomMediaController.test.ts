@@ -347,6 +347,46 @@ describe('RoomMediaController: remote media', () => {
   });
 });
 
+describe('RoomMediaController: receivers for what the peer sends', () => {
+  const audioSettings = { stereo: false, echoCancellation: true, exactConstraints: false };
+  const videoSettings = { resolution: { width: 640, height: 480 }, frameRate: 30, exactConstraints: false };
+
+  it('adds receive-only transceivers and renegotiates once when the peer advertises media this connection cannot receive', async () => {
+    const { port, controller } = setup();
+    const pc = port.addPeer('peer');
+    port.peers.get('peer')!.settings = { audio: { a1: audioSettings }, video: { v1: videoSettings, s1: { ...videoSettings, screenshare: true } } };
+    controller.negotiated('peer');
+    await flush();
+    expect(pc.transceivers.map((t) => [t.receiver.track.kind, t.direction, t.sender.track])).toEqual([
+      ['audio', 'recvonly', null],
+      ['video', 'recvonly', null],
+      ['video', 'recvonly', null],
+    ]);
+    expect(port.renegotiations).toEqual(['peer']);
+    // The renegotiation completes: nothing more to ask for.
+    pc.negotiate();
+    controller.negotiated('peer');
+    await flush();
+    expect(pc.transceivers).toHaveLength(3);
+    expect(port.renegotiations).toEqual(['peer']);
+  });
+
+  it('does nothing when the connection already has an m-line per advertised stream, or the peer sends nothing', async () => {
+    const { port, controller } = setup();
+    await controller.getUserMedia({ audio: true, video: true });
+    const pc = port.addPeer('peer');
+    controller.peerConnectionCreated('peer', pc.asPeerConnection());
+    const silent = port.addPeer('silent');
+    port.peers.get('peer')!.settings = { audio: { a1: audioSettings }, video: { v1: videoSettings } };
+    controller.negotiated('peer');
+    controller.negotiated('silent');
+    await flush();
+    expect(pc.transceivers.map((t) => t.direction)).toEqual(['sendrecv', 'sendrecv']);
+    expect(silent.transceivers).toEqual([]);
+    expect(port.renegotiations).toEqual([]);
+  });
+});
+
 describe('RoomMediaController: audio activity', () => {
   afterEach(() => jest.useRealTimers());
 
