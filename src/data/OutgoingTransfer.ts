@@ -39,6 +39,8 @@ export class OutgoingTransfer extends Transfer {
   private hasher: SegmentHasher | null = null;
   private endSent = false;
   private pumping = false;
+  /** The receiver's "ready" ACK 0 came before our end of the channel reported `open` (Chrome does that). */
+  private readyEarly = false;
   private wake: (() => void) | null = null;
 
   constructor(
@@ -220,6 +222,15 @@ export class OutgoingTransfer extends Transfer {
     // Chunks wait for the receiver's ACK 0 on this channel: some implementations (node-webrtc) can
     // deliver messages before the receiver's `datachannel` handler has attached its listener.
     this.armTimer();
+    if (this.readyEarly) this.startPump();
+  }
+
+  private startPump(): void {
+    if (this.pumping || this.isDone || !this.channel || !this.reader) return;
+    this.pumping = true;
+    this.armTimer();
+    this.host.emitState(this, DATA_TRANSFER_STATE.UPLOADING);
+    void this.pump(this.channel, this.reader);
   }
 
   private async pump(channel: DataChannelLike, reader: BlobSegmentReader): Promise<void> {
@@ -264,10 +275,9 @@ export class OutgoingTransfer extends Transfer {
   private handleFastAck(ackN: number): void {
     const total = this.reader?.chunkCount ?? 0;
     if (ackN === 0 && !this.pumping && this.channel && this.reader) {
-      this.pumping = true;
-      this.armTimer();
-      this.host.emitState(this, DATA_TRANSFER_STATE.UPLOADING);
-      void this.pump(this.channel, this.reader);
+      // Chrome can deliver the receiver's first message before our `open` event: wait for it.
+      if (this.channel.readyState === 'open') this.startPump();
+      else this.readyEarly = true;
     } else if (!this.pumping) {
       this.protocolViolation(`ACK ${ackN} before the receiver was ready`);
     } else if (ackN === total && this.endSent) {

@@ -4,7 +4,7 @@ import { decodeChunkFrame, encodeChunkFrame, isTransferChannelLabel } from '../.
 import type { DataChannelLike } from '../../../src/data/channel';
 import type { DataTransferEngineOptions } from '../../../src/data/DataTransferEngine';
 import { blobBytes, enginePair, patternBytes, type Side } from './enginePair';
-import { FakeChannel, jsonSent } from './fakeChannel';
+import { channelPair, FakeChannel, jsonSent } from './fakeChannel';
 
 /** Small fast-mode frames so multi-segment transfers stay small: 4096-byte chunks, 16 KiB segments. */
 const SMALL: Partial<DataTransferEngineOptions> = {
@@ -171,6 +171,39 @@ describe('DataTransferEngine fast mode (two SDK peers)', () => {
     expect(received.get(`room1:${6 * CHUNK}`)).toEqual(patternBytes(6 * CHUNK, 4));
     expect(new Set(alice.rec.states.filter((s) => s.state === S.UPLOAD_COMPLETED).map((s) => s.roomKey))).toEqual(new Set(['room1', 'room2']));
     expect(mains.size).toBe(2);
+  });
+
+  it("waits for its own end to open when the receiver's ready ACK arrives first (as Chrome can deliver it)", async () => {
+    const { alice, bob } = pair({
+      alice: {
+        openChannel: (roomKey, peerId, label) => {
+          const [near, far] = channelPair(label, { connecting: true });
+          // The receiver's end opens first; what it sends reaches ours while ours still says `connecting`.
+          far.send = ((data: string | ArrayBuffer) => {
+            far.sent.push(data);
+            queueMicrotask(() => near.emit('message', { data }));
+          }) as FakeChannel['send'];
+          setTimeout(() => {
+            far.open();
+            bob.engine.handleIncomingChannel(roomKey, 'alice', far);
+            setTimeout(() => {
+              far.send = FakeChannel.prototype.send.bind(far);
+              near.open();
+            }, 5);
+          }, 0);
+          alice.opened.push([near, far]);
+          return near;
+        },
+      },
+    });
+    autoAccept(bob);
+    const bytes = patternBytes(3 * CHUNK + 5, 3);
+    const [result] = await alice.engine.sendBlobData('room1', new Blob([bytes]), ['bob']);
+    expect(result?.bob).toHaveProperty('success');
+    const transferId = alice.rec.states[0]?.transferId as string;
+    await bob.untilState(transferId, S.DOWNLOAD_COMPLETED);
+    expect(await blobBytes(bob.rec.data[0]?.data as Blob)).toEqual(bytes);
+    expect(jsonSent((alice.opened[0] as [FakeChannel, FakeChannel])[1])[0]).toMatchObject({ type: 'ACK', ackN: 0 });
   });
 
   it('sends to several peers with one transfer id, failing only the peer without a channel', async () => {
