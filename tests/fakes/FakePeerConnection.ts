@@ -91,6 +91,37 @@ export class FakeDataChannel extends FakeEmitter implements DataChannelLike {
   }
 }
 
+/** A recorded RTCRtpSender: its track, replaceTrack and send parameters. */
+export class FakeRtpSenderRecord {
+  parameters = { transactionId: 't', encodings: [{ active: true }] } as unknown as RTCRtpSendParameters;
+
+  constructor(public track: MediaStreamTrack | null) {}
+
+  async replaceTrack(track: MediaStreamTrack | null): Promise<void> {
+    this.track = track;
+  }
+
+  getParameters(): RTCRtpSendParameters {
+    return JSON.parse(JSON.stringify(this.parameters)) as RTCRtpSendParameters;
+  }
+
+  async setParameters(parameters: RTCRtpSendParameters): Promise<void> {
+    this.parameters = JSON.parse(JSON.stringify(parameters)) as RTCRtpSendParameters;
+  }
+
+  async getStats(): Promise<RTCStatsReport> {
+    return new Map() as unknown as RTCStatsReport;
+  }
+}
+
+export interface FakeTransceiverRecord {
+  mid: string | null;
+  direction: RTCRtpTransceiverDirection;
+  sender: FakeRtpSenderRecord;
+  receiver: { track: { kind: string } };
+  streams: MediaStream[];
+}
+
 interface FakeSdpInfo {
   pcId: string | null;
   ufrag: string | null;
@@ -411,20 +442,42 @@ export class FakePeerConnection extends FakeEmitter implements PeerConnectionLik
     this.pendingIceRestart = true;
   }
 
-  addTrack(): RTCRtpSender {
-    throw new Error('FakePeerConnection: media is not supported');
+  // Media: senders and transceivers are recorded (no media flows between fakes, and the fake SDP
+  // carries no media sections, so mids stay null and no remote `track` event ever fires).
+
+  readonly transceivers: FakeTransceiverRecord[] = [];
+
+  addTrack(track: MediaStreamTrack, ...streams: MediaStream[]): RTCRtpSender {
+    this.assertOpen();
+    const sender = new FakeRtpSenderRecord(track);
+    this.transceivers.push({ mid: null, direction: 'sendrecv', sender, receiver: { track: { kind: track.kind } }, streams });
+    return sender as unknown as RTCRtpSender;
   }
 
-  removeTrack(): void {
-    throw new Error('FakePeerConnection: media is not supported');
+  removeTrack(sender: RTCRtpSender): void {
+    this.assertOpen();
+    const transceiver = this.transceivers.find((t) => (t.sender as unknown) === sender);
+    if (!transceiver) throw new Error('InvalidAccessError: unknown sender');
+    transceiver.sender.track = null;
+    transceiver.direction = 'recvonly';
   }
 
-  addTransceiver(): RTCRtpTransceiver {
-    throw new Error('FakePeerConnection: media is not supported');
+  addTransceiver(trackOrKind: MediaStreamTrack | string, init?: RTCRtpTransceiverInit): RTCRtpTransceiver {
+    this.assertOpen();
+    const track = typeof trackOrKind === 'string' ? null : trackOrKind;
+    const transceiver: FakeTransceiverRecord = {
+      mid: null,
+      direction: init?.direction ?? 'sendrecv',
+      sender: new FakeRtpSenderRecord(track),
+      receiver: { track: { kind: track ? track.kind : String(trackOrKind) } },
+      streams: [...(init?.streams ?? [])],
+    };
+    this.transceivers.push(transceiver);
+    return transceiver as unknown as RTCRtpTransceiver;
   }
 
   getSenders(): RTCRtpSender[] {
-    return [];
+    return this.transceivers.map((t) => t.sender as unknown as RTCRtpSender);
   }
 
   getReceivers(): RTCRtpReceiver[] {
@@ -432,7 +485,12 @@ export class FakePeerConnection extends FakeEmitter implements PeerConnectionLik
   }
 
   getTransceivers(): RTCRtpTransceiver[] {
-    return [];
+    return this.transceivers as unknown as RTCRtpTransceiver[];
+  }
+
+  /** Tracks currently sent. */
+  sentTracks(): MediaStreamTrack[] {
+    return this.transceivers.map((t) => t.sender.track).filter((t): t is MediaStreamTrack => t !== null);
   }
 
   close(): void {
