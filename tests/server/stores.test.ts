@@ -82,7 +82,7 @@ describe('JsonlMessageStore', () => {
     expect((await store.list('r')).map((r) => r.data)).toEqual(['U2F-1008', 'U2F-1009']);
     await store.close();
     expect(statSync(path).size).toBeGreaterThan(0);
-  });
+  }, 30_000); // 1010 fsync'd appends: slow on a loaded CI disk
 
   it('drops expired messages', async () => {
     const path = join(dir, 'm.jsonl');
