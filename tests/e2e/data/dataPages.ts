@@ -269,6 +269,11 @@ export async function waitDownload(page: Page, transferId: string, timeoutMs = 1
   return (await h.jsonValue()) as Download;
 }
 
+/** The triggers the page fired, as `kind@percentage`. */
+export async function firedTriggers(page: Page): Promise<string[]> {
+  return page.evaluate(() => (window as any).dt.fired as string[]);
+}
+
 export async function kitErrors(page: Page): Promise<string[]> {
   return page.evaluate(() => (window as any).dt.errors as string[]);
 }
