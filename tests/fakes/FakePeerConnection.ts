@@ -12,6 +12,7 @@ import type {
   PeerConnectionLike,
 } from '../../src/platform/SkylinkPlatform';
 import { FakeEmitter, later } from './FakeEmitter';
+import { FakeRtpSender, fakeReceiver, type FakeTransceiver } from './media/FakeMediaPeerConnection';
 
 export class FakeNetwork {
   readonly connections = new Map<string, FakePeerConnection>();
@@ -89,37 +90,6 @@ export class FakeDataChannel extends FakeEmitter implements DataChannelLike {
   emit(type: string, ev: object): void {
     this.fire(type, ev);
   }
-}
-
-/** A recorded RTCRtpSender: its track, replaceTrack and send parameters. */
-export class FakeRtpSenderRecord {
-  parameters = { transactionId: 't', encodings: [{ active: true }] } as unknown as RTCRtpSendParameters;
-
-  constructor(public track: MediaStreamTrack | null) {}
-
-  async replaceTrack(track: MediaStreamTrack | null): Promise<void> {
-    this.track = track;
-  }
-
-  getParameters(): RTCRtpSendParameters {
-    return JSON.parse(JSON.stringify(this.parameters)) as RTCRtpSendParameters;
-  }
-
-  async setParameters(parameters: RTCRtpSendParameters): Promise<void> {
-    this.parameters = JSON.parse(JSON.stringify(parameters)) as RTCRtpSendParameters;
-  }
-
-  async getStats(): Promise<RTCStatsReport> {
-    return new Map() as unknown as RTCStatsReport;
-  }
-}
-
-export interface FakeTransceiverRecord {
-  mid: string | null;
-  direction: RTCRtpTransceiverDirection;
-  sender: FakeRtpSenderRecord;
-  receiver: { track: { kind: string } };
-  streams: MediaStream[];
 }
 
 interface FakeSdpInfo {
@@ -445,12 +415,12 @@ export class FakePeerConnection extends FakeEmitter implements PeerConnectionLik
   // Media: senders and transceivers are recorded (no media flows between fakes, and the fake SDP
   // carries no media sections, so mids stay null and no remote `track` event ever fires).
 
-  readonly transceivers: FakeTransceiverRecord[] = [];
+  readonly transceivers: FakeTransceiver[] = [];
 
   addTrack(track: MediaStreamTrack, ...streams: MediaStream[]): RTCRtpSender {
     this.assertOpen();
-    const sender = new FakeRtpSenderRecord(track);
-    this.transceivers.push({ mid: null, direction: 'sendrecv', sender, receiver: { track: { kind: track.kind } }, streams });
+    const sender = new FakeRtpSender(track);
+    this.transceivers.push({ mid: null, direction: 'sendrecv', sender, receiver: fakeReceiver(track.kind), streams });
     return sender as unknown as RTCRtpSender;
   }
 
@@ -465,11 +435,11 @@ export class FakePeerConnection extends FakeEmitter implements PeerConnectionLik
   addTransceiver(trackOrKind: MediaStreamTrack | string, init?: RTCRtpTransceiverInit): RTCRtpTransceiver {
     this.assertOpen();
     const track = typeof trackOrKind === 'string' ? null : trackOrKind;
-    const transceiver: FakeTransceiverRecord = {
+    const transceiver: FakeTransceiver = {
       mid: null,
       direction: init?.direction ?? 'sendrecv',
-      sender: new FakeRtpSenderRecord(track),
-      receiver: { track: { kind: track ? track.kind : String(trackOrKind) } },
+      sender: new FakeRtpSender(track),
+      receiver: fakeReceiver(track ? track.kind : String(trackOrKind)),
       streams: [...(init?.streams ?? [])],
     };
     this.transceivers.push(transceiver);

@@ -43,7 +43,8 @@ export interface FakeTransceiver {
   streams: MediaStream[];
 }
 
-function fakeReceiver(kind: string): FakeTransceiver['receiver'] {
+/** A receiver of `kind` with no RTP (no stats, no audio levels). */
+export function fakeReceiver(kind: string): FakeTransceiver['receiver'] {
   return { track: { kind }, getStats: async () => new Map() as unknown as RTCStatsReport, getSynchronizationSources: () => [] };
 }
 
