@@ -5,7 +5,7 @@
 // scripts/test.mjs; elsewhere the pages drop every non-loopback ICE candidate themselves.
 // Method and numbers: bench/README.md.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { cpSync, existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createContext, NotReady } from '../bench/lib/context.mjs';
@@ -62,10 +62,23 @@ const hardStop = setTimeout(() => {
 }, HARD_BUDGET_MS);
 hardStop.unref();
 
-if (!existsSync(join(root, 'dist/skylink.bundle.js')) || !existsSync(join(root, 'dist/server/index.js')) || options.build) {
+// The tree is shared with people rebuilding dist/ (tsup cleans it first): wait a little for a
+// build in progress, build if still missing, then snapshot dist/ so that every case measures the
+// same build even if dist/ changes during the run.
+const NEEDED = ['dist/skylink.bundle.js', 'dist/server/index.js'];
+const present = () => NEEDED.every((f) => existsSync(join(root, f)));
+for (let i = 0; i < 30 && !present() && !options.build; i++) await new Promise((r) => setTimeout(r, 2000));
+if (!present() || options.build) {
   console.log('[bench] building dist/ (npx tsup)');
   const b = spawnSync(join(root, 'node_modules/.bin/tsup'), [], { cwd: root, stdio: 'inherit' });
   if (b.status !== 0) process.exit(b.status ?? 1);
+}
+const distDir = join(root, 'bench/results/.dist');
+rmSync(distDir, { recursive: true, force: true });
+cpSync(join(root, 'dist'), distDir, { recursive: true });
+if (!NEEDED.every((f) => existsSync(join(distDir, f.slice('dist/'.length))))) {
+  console.error('[bench] dist/ changed while it was copied; run again');
+  process.exit(1);
 }
 
 const machine = describeMachine();
@@ -74,7 +87,7 @@ console.log(
     `${machine.chromium ?? 'no Chromium'}, ${machine.netns ? 'private network namespace' : 'no network namespace: ICE filtered to loopback'}`,
 );
 const startedAt = new Date();
-const ctx = createContext({ root, runs, options, deadline: Date.now() + SOFT_BUDGET_MS, machine });
+const ctx = createContext({ root, distDir, runs, options, deadline: Date.now() + SOFT_BUDGET_MS, machine });
 const rows = [];
 const cases = [];
 let failures = 0;

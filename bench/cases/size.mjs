@@ -65,7 +65,8 @@ function versionOf(root, pkg) {
 export async function run(ctx) {
   const { root } = ctx;
   const budget = JSON.parse(readFileSync(join(root, 'bench/size-budget.json'), 'utf8'));
-  const ours = compressedSizes(readFileSync(join(root, budget.file)));
+  // The run's snapshot of dist/ (budget.file is dist/skylink.bundle.js).
+  const ours = compressedSizes(readFileSync(join(ctx.distDir, budget.file.replace(/^dist\//, ''))));
   const skylinkjs = compressedSizes(await bundleSkylinkjs(root));
   const livekit = compressedSizes(await bundleLivekit(root));
   const subjects = [

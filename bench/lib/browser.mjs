@@ -104,10 +104,10 @@ export async function openPage(browser, url, { initScripts = [], readyTimeoutMs 
 
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8' };
 
-/** Serves `mounts` (URL prefix -> directory) on 127.0.0.1, free port. */
-export async function startStaticServer(root) {
+/** Serves the bench pages, `distDir` as /dist/ and the skylinkjs bundle as /vendor/ on 127.0.0.1, free port. */
+export async function startStaticServer(root, distDir) {
   const mounts = {
-    '/dist/': join(root, 'dist'),
+    '/dist/': distDir,
     '/bench/': join(root, 'bench/pages'),
     '/vendor/': join(root, 'tests/e2e/.vendor'),
   };

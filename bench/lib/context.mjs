@@ -11,14 +11,16 @@ export class NotReady extends Error {
 /**
  * @param {object} o
  * @param {string} o.root repository root
+ * @param {string} o.distDir snapshot of dist/ taken at the start of the run (what every case measures)
  * @param {number} o.runs repetitions per case
  * @param {Record<string, string|boolean>} o.options --key=value flags
  * @param {number} o.deadline epoch ms after which cases must stop starting new work
  * @param {object} o.machine describeMachine()
  */
-export function createContext({ root, runs, options, deadline, machine }) {
+export function createContext({ root, distDir, runs, options, deadline, machine }) {
   return {
     root,
+    distDir,
     runs,
     options,
     machine,

@@ -8,10 +8,11 @@ export const ROOT = join(here, '../..');
 
 /**
  * @param {'skylink'|'bare'} kind
+ * @param {string} distDir the built dist/ to run the server from (the run's snapshot)
  * @param {object} [options] extra createSkylinkServer config (skylink only)
  */
-export async function startServerProcess(kind, options = {}) {
-  const svc = await forkService(join(here, 'serverChild.mjs'), [kind, join(ROOT, 'dist/server/index.js'), JSON.stringify(options)], {
+export async function startServerProcess(kind, distDir, options = {}) {
+  const svc = await forkService(join(here, 'serverChild.mjs'), [kind, join(distDir, 'server/index.js'), JSON.stringify(options)], {
     name: `${kind} server`,
     cwd: ROOT,
     execArgv: ['--expose-gc'],

@@ -15,11 +15,11 @@ export const SDKS = {
 export async function withBrowserSession(ctx, fn, { serverOptions = {} } = {}) {
   const { buildSkylinkjs } = await import(pathToFileURL(join(ctx.root, 'scripts/build-skylinkjs.mjs')).href);
   await buildSkylinkjs();
-  const web = await startStaticServer(ctx.root);
+  const web = await startStaticServer(ctx.root, ctx.distDir);
   let server;
   let browser;
   try {
-    server = await startServerProcess('skylink', serverOptions);
+    server = await startServerProcess('skylink', ctx.distDir, serverOptions);
     browser = await launchChromium();
     /** A fresh page (own context) of `sdk` with a Skylink instance pointing at our server. */
     const openSdkPage = async (sdk, { initScripts = [], options = {} } = {}) => {
