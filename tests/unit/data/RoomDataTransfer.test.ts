@@ -336,7 +336,7 @@ describe('RoomDataTransfer through the Skylink facade (fakes)', () => {
     expect(b.rec.onIncomingData).toEqual([]);
   });
 
-  it('a sender leaving the room mid-transfer: both sides end with ERROR, nothing is left running', async () => {
+  it('a sender leaving the room mid-transfer: both sides end with ERROR and neither keeps the transfer', async () => {
     const [a, b] = [client(), client()];
     const [aId, bId] = (await joinAll([a, b])) as [string, string];
     autoRespond(b);
