@@ -53,7 +53,7 @@ describe('media service in real Chromium', () => {
   });
 
   /** Waits until `fn` (run in the page) is truthy, returning its value. */
-  async function until<T>(fn: string, timeout = 20_000): Promise<T> {
+  async function until<T>(fn: string, timeout = 40_000): Promise<T> {
     const handle = await page.waitForFunction(fn, null, { timeout, polling: 100 });
     return (await handle.jsonValue()) as T;
   }

@@ -258,4 +258,21 @@ describe('media through the Skylink API and the real server', () => {
     await decodedFramesGrow(a.page, 'viewer', bId);
     expect(await pageEvents(a.page, 'peerLeft')).toEqual([]);
   });
+
+  it('beyond 2.x: AUDIO_ACTIVITY and ACTIVE_SPEAKER report who speaks, from the received audio', async () => {
+    const [a, b] = (await open(2)) as [CorePage, CorePage];
+    const { peerId: bId } = await joinWith(b.page, 'speak', {});
+    const { peerId: aId } = await joinWith(a.page, 'speak', { audio: true });
+    await waitConnected(b.page, 'speak', aId, 60_000);
+    const mic = (await waitForPageEvent(b.page, 'onIncomingStream', { roomName: 'speak', peerId: aId, isSelf: false, isAudio: true }, 30_000)).detail as Detail;
+    // Like any call, the app plays the remote audio (Chromium decodes received audio only when played).
+    await b.page.evaluate((id) => (window as any).t.play(id, 'mic'), mic.streamId);
+    const activity = (await waitForPageEvent(b.page, 'audioActivity', { roomName: 'speak', peerId: aId, isSelf: false, isSpeaking: true }, 30_000)).detail as Detail;
+    expect(activity.audioLevel).toBeGreaterThan(0.03);
+    expect(activity.room).toMatchObject({ roomName: 'speak' });
+    await waitForPageEvent(b.page, 'activeSpeaker', { roomName: 'speak', peerId: aId, isSelf: false }, 30_000);
+    // The speaker measures itself too, from its microphone sender.
+    await waitForPageEvent(a.page, 'audioActivity', { roomName: 'speak', peerId: aId, isSelf: true, isSpeaking: true }, 30_000);
+    expect(await pageEvents(a.page, 'audioActivity', { peerId: bId })).toEqual([]);
+  });
 });
