@@ -96,6 +96,8 @@ export interface PeerConnectionManagerOptions {
   readonly enableDataChannel: boolean;
   /** 2.x label of the main channel we create as offerer: `<rid>_<ownSid>_<peerId>`. */
   readonly mainChannelLabel: (peerId: string) => string;
+  /** Labels of channels that can never become the main channel (per-transfer channels). */
+  readonly isAuxiliaryChannel?: (label: string) => boolean;
   /** Received ICE candidate types to drop (`filterCandidatesType`). */
   readonly filterCandidateTypes?: ReadonlySet<CandidateType>;
   readonly iceRestartPolicy?: Partial<IceRestartPolicy>;
@@ -577,7 +579,8 @@ export class PeerConnectionManager {
     on('datachannel', (ev) => {
       const channel = ev.channel;
       const current = session.mainChannel;
-      const isMain = !current || current.readyState === 'closed' || current.label === channel.label;
+      const auxiliary = this.options.isAuxiliaryChannel?.(channel.label) ?? false;
+      const isMain = !auxiliary && (!current || current.readyState === 'closed' || current.label === channel.label);
       if (isMain) session.mainChannel = channel;
       this.trackChannel(session, channel, isMain);
     });

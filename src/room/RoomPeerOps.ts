@@ -23,6 +23,7 @@ import type { ConnectionStatistics } from '../types/stats';
 import { announcement, mergeUserInfo, readRemotePeer, rtcConfiguration } from './roomMessages';
 import type { RemotePeer } from './RoomState';
 import type { SkylinkRoom } from './SkylinkRoom';
+import { isTransferChannelLabel } from '../data/dataProtocol';
 
 const RESERVED: ReadonlySet<string> = new Set(Object.values(PEER_TYPE));
 
@@ -64,6 +65,7 @@ export class RoomPeerOps {
       localWeight: () => this.state.weight,
       enableDataChannel: options.enableDataChannel,
       mainChannelLabel: (peerId) => `${this.state.rid}_${this.state.selfId ?? ''}_${peerId}`,
+      isAuxiliaryChannel: isTransferChannelLabel,
       filterCandidateTypes: filter,
       ...(policy ? { iceRestartPolicy: policy } : {}),
       logger: room.log,

@@ -23,7 +23,11 @@ interface Side {
   deliver: boolean;
 }
 
-function makePair(network: FakeNetwork, weights = { a: 2, b: 1 }, opts: { dataA?: boolean; dataB?: boolean } = {}) {
+function makePair(
+  network: FakeNetwork,
+  weights = { a: 2, b: 1 },
+  opts: { dataA?: boolean; dataB?: boolean; isAuxiliaryChannel?: (label: string) => boolean } = {},
+) {
   const sides: Record<string, Side> = {};
   const build = (id: string, other: string, weight: number, enableDataChannel: boolean): Side => {
     const side: Side = { id, manager: undefined as unknown as PeerConnectionManager, signals: [], ice: [], channels: [], handshakes: [], exhausted: [], deliver: true };
@@ -54,6 +58,7 @@ function makePair(network: FakeNetwork, weights = { a: 2, b: 1 }, opts: { dataA?
       localWeight: () => weight,
       enableDataChannel,
       mainChannelLabel: (peerId) => `rid_${id}_${peerId}`,
+      ...(opts.isAuxiliaryChannel ? { isAuxiliaryChannel: opts.isAuxiliaryChannel } : {}),
       callbacks,
       iceRestartPolicy: { disconnectedTimeoutMs: 4000, restartTimeoutMs: 10000, maxAttempts: 2 },
     });
@@ -115,6 +120,24 @@ describe('PeerConnectionManager', () => {
     expect(b.channels.filter((c) => c.state === 'open' && c.isMain)).toHaveLength(1);
     expect(a.handshakes).toEqual(expect.arrayContaining(['remote:offer', 'local:answer', 'remote:answerAck']));
     expect(b.handshakes).toEqual(expect.arrayContaining(['local:offer', 'remote:answer', 'local:answerAck']));
+  });
+
+  it('never takes an auxiliary (per-transfer) channel as the new main channel', async () => {
+    const network = new FakeNetwork();
+    const { a, b } = makePair(network, undefined, { isAuxiliaryChannel: (l) => l.startsWith('aux:') });
+    await connect(a, b);
+    const main = a.manager.getMainChannel('B');
+    expect(main?.readyState).toBe('open');
+    main?.close();
+    await flush();
+    expect(a.manager.getMainChannel('B')).toBeNull();
+    b.manager.createDataChannel('A', 'aux:transfer-1');
+    await flush();
+    expect(a.channels.some((c) => c.channel.label === 'aux:transfer-1' && c.state === 'open' && !c.isMain)).toBe(true);
+    expect(a.manager.getMainChannel('B')).toBeNull();
+    b.manager.createDataChannel('A', 'replacement-main');
+    await flush();
+    expect(a.manager.getMainChannel('B')?.label).toBe('replacement-main');
   });
 
   it('queues remote candidates until the remote description is set', async () => {
