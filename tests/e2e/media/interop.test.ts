@@ -151,4 +151,21 @@ describe('media interop with the original skylinkjs 2.7.2', () => {
     await ours.page.evaluate((id) => (window as any).t.play(id, 'screen'), atOurs.streamId);
     await presentedFramesGrow(ours.page, 'screen');
   });
+
+  it('this SDK joining without media after a 2.7.2 peer with a camera still receives its video', async () => {
+    const room = 'media-interop-viewer';
+    const legacy = await openLegacyPage(browser, web, server.roomServer);
+    const ours: CorePage = await openMediaPage(browser, web, server.roomServer);
+    pages.push(legacy, ours.page);
+    const legacyId = await legacyJoin(legacy, room);
+    await ours.page.evaluate((r) => (window as any).t.skylink.joinRoom({ roomName: r }), room);
+    const oursId = await ours.page.evaluate((r) => Object.keys((window as any).t.skylink.getPeersInRoom(r)).find((k) => (window as any).t.skylink.getPeersInRoom(r)[k].isSelf), room);
+    await waitConnected(ours.page, room, legacyId, 60_000);
+    // Our first offer had no media; a second one asks for the camera 2.7.2 advertises.
+    await until(ours.page, `t.events.filter((e) => e.name === 'handshakeProgress' && e.detail.state === 'offer' && e.detail.peerId === ${JSON.stringify(oursId)}).length === 2`);
+    const fromLegacy = (await waitForPageEvent(ours.page, 'onIncomingStream', { roomName: room, peerId: legacyId, isSelf: false, isVideo: true }, 60_000)).detail as Detail;
+    await ours.page.evaluate((id) => (window as any).t.play(id, 'legacy'), fromLegacy.streamId);
+    await until(ours.page, `t.luma('legacy') > 40`);
+    await decodedFramesGrow(ours.page, room, legacyId);
+  });
 });
