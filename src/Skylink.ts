@@ -1,7 +1,6 @@
 /**
  * The `Skylink` facade: the Skylink 2.x promise API, room name first, several rooms per instance.
- * Each method delegates to the per-room orchestrator; until a feature lands, its command rejects with
- * `SkylinkError` code `NOT_IMPLEMENTED`.
+ * Each method delegates to the per-room orchestrator; commands reject with a {@link SkylinkError}.
  * @module
  */
 import { READY_STATE_CHANGE, READY_STATE_CHANGE_ERROR } from './constants';
@@ -181,17 +180,16 @@ export default class Skylink {
     }
   }
 
-  /** Rejected promise for a command that is not implemented yet. */
-  #notImplemented<T>(method: string, roomName?: unknown): Promise<T> {
-    return Promise.reject(
-      SkylinkError.notImplemented(`Skylink.${method}`, typeof roomName === 'string' ? { roomName } : {}),
-    );
-  }
-
-  /** Lookup stub: `null` when the room is not joined, else throws NOT_IMPLEMENTED. */
-  #lookup(method: string, roomName: unknown): null {
-    if (this.#findRoom(roomName) === undefined) return null;
-    throw SkylinkError.notImplemented(`Skylink.${method}`, { roomName: String(roomName) });
+  /**
+   * Recording and RTMP need an MCU in the room; this project's server has none (`hasMCU: false`),
+   * so in a joined room these reject as 2.x does when the MCU is not connected.
+   */
+  #mcuOnly<T>(roomName: unknown, action: string): Promise<T> {
+    return this.#command(roomName, (room) => {
+      throw new SkylinkError(SkylinkErrorCode.MCU_NOT_CONNECTED, `Failed to ${action} - MCU is not connected`, {
+        roomName: room.roomName,
+      });
+    });
   }
 
   // -------------------------------------------------------------------------------------------
@@ -821,30 +819,30 @@ export default class Skylink {
 
   /** Starts recording (MCU + recording feature); resolves the recording id. */
   startRecording(roomName: string): Promise<string> {
-    return this.#notImplemented('startRecording', roomName);
+    return this.#mcuOnly(roomName, 'start recording');
   }
 
   /** Stops the recording (at least 4 s after start); resolves the recording id. */
   stopRecording(roomName: string): Promise<string> {
-    return this.#notImplemented('stopRecording', roomName);
+    return this.#mcuOnly(roomName, 'stop recording');
   }
 
-  /** Recording sessions keyed by id; `null` when the room is not joined. */
+  /** Recording sessions keyed by id; `null` when the room is not joined (always empty without an MCU). */
   getRecordings(roomName: string): RecordingSessions | null {
-    return this.#lookup('getRecordings', roomName);
+    return this.#findRoom(roomName) === undefined ? null : {};
   }
 
   /** Starts an RTMP session for `streamId` to `endpoint` (MCU); resolves the RTMP id. */
   startRTMPSession(roomName: string, streamId: string, endpoint: string): Promise<string> {
     void streamId;
     void endpoint;
-    return this.#notImplemented('startRTMPSession', roomName);
+    return this.#mcuOnly(roomName, 'start RTMP session');
   }
 
   /** Stops an RTMP session; resolves its id. */
   stopRTMPSession(roomName: string, rtmpId: string): Promise<string> {
     void rtmpId;
-    return this.#notImplemented('stopRTMPSession', roomName);
+    return this.#mcuOnly(roomName, 'stop RTMP session');
   }
 
   // -------------------------------------------------------------------------------------------

@@ -123,8 +123,8 @@ describe('Skylink facade skeleton', () => {
     expect(skylink.getRecordings('lobby')).toBeNull();
   });
 
-  // Each command returns a promise rejecting with SkylinkError (NOT_IMPLEMENTED until its feature lands).
-  // Remove a row when its feature is implemented (the feature's own tests then cover it).
+  // MCU-only commands on a room that is not joined reject ROOM_NOT_FOUND (joined: MCU_NOT_CONNECTED,
+  // tested with the fakes in tests/unit/room).
   const commands: Array<[string, (s: Skylink) => Promise<unknown>]> = [
     ['startRecording', (s) => s.startRecording('lobby')],
     ['stopRecording', (s) => s.stopRecording('lobby')],
@@ -139,6 +139,7 @@ describe('Skylink facade skeleton', () => {
       (e: unknown) => e,
     );
     expect(err).toBeInstanceOf(SkylinkError);
+    expect((err as SkylinkError).code).toBe('ROOM_NOT_FOUND');
   });
 
   test('every 2.x public method exists on the class', () => {

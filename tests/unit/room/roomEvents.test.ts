@@ -33,6 +33,21 @@ describe('room events and edge cases', () => {
   });
   afterEach(() => server.close());
 
+  it('rejects recording and RTMP in a joined room: this server has no MCU', async () => {
+    const a = makeClient(server, network);
+    await a.skylink.joinRoom();
+    expect(a.skylink.getRecordings('lobby')).toEqual({});
+    for (const call of [
+      () => a.skylink.startRecording('lobby'),
+      () => a.skylink.stopRecording('lobby'),
+      () => a.skylink.startRTMPSession('lobby', 'stream', 'rtmp://127.0.0.1/live'),
+      () => a.skylink.stopRTMPSession('lobby', 'rtmp-1'),
+    ]) {
+      await expect(call()).rejects.toMatchObject({ code: SkylinkErrorCode.MCU_NOT_CONNECTED, roomName: 'lobby' });
+    }
+    await a.skylink.leaveRoom('lobby');
+  });
+
   it('fires the connection diagnostics events, all carrying the room name', async () => {
     const a = makeClient(server, network);
     const b = makeClient(server, network);
