@@ -3,13 +3,13 @@
  * join, see each other, chat (public, private, P2P, encrypted, stored history), lock, several rooms
  * as tabs, stats, log, leave. Screenshots of the main states go to test-output/demo/.
  */
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { launchChromium, type TestSkylinkServer } from '../rig';
 import {
-  buildDemo,
   chatMessage,
   joinRoom,
   openDemo,
@@ -19,6 +19,7 @@ import {
   selectTab,
   remoteVideoPlaying,
   sendChat,
+  stageDemo,
   startDemoServer,
   submitJoin,
   useSecret,
@@ -35,8 +36,8 @@ describe('demo page in real Chromium', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'skylink-demo-'));
 
   beforeAll(async () => {
-    buildDemo();
-    [server, browser] = await Promise.all([startDemoServer(dataDir), launchChromium()]);
+    const staged = stageDemo(dataDir);
+    [server, browser] = await Promise.all([startDemoServer(dataDir, staged), launchChromium()]);
   });
   afterEach(async () => {
     const closing = pages.splice(0);
@@ -105,7 +106,7 @@ describe('demo page in real Chromium', () => {
     await screenshot(b, '02-chat-bob');
   });
 
-  it('video: both pages see each other, mute indicators, camera off, screen-share tile, device lists', async () => {
+  it('video: both pages see each other, mute indicators, camera off, screen-share tile, microphone switch', async () => {
     const [a, b] = (await open('Alice', 'Bob')) as [DemoPage, DemoPage];
     await joinRoom(a, 'video', { audio: true, video: true });
     await joinRoom(b, 'video', { audio: true, video: true });
@@ -147,7 +148,73 @@ describe('demo page in real Chromium', () => {
 
     // Device lists come from getStreamSources (fake devices in this Chromium).
     await expect(media.getByLabel('Camera').locator('option').count()).resolves.toBeGreaterThan(0);
-    await expect(media.getByLabel('Microphone').locator('option').count()).resolves.toBeGreaterThan(0);
+    const mic = media.getByLabel('Microphone');
+    const mics = await mic.locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    expect(mics.length).toBeGreaterThanOrEqual(2); // Chromium's fake devices: a default and two more inputs
+    // Switching the microphone re-publishes our media; the far side keeps our video and sees us unmuted.
+    const current = await mic.inputValue();
+    await mic.selectOption(mics.find((v) => v !== current) as string);
+    await media.locator('.status', { hasText: 'Microphone switched' }).waitFor();
+    await remoteVideoPlaying(b, 'video', 'Alice');
+    await aliceAtBob.and(b.page.locator('[data-audio-muted="false"]')).waitFor();
+  });
+
+  it('file transfer: accept prompt, progress to 100% on both sides, identical bytes; reject and cancel', async () => {
+    const [a, b] = (await open('Alice', 'Bob')) as [DemoPage, DemoPage];
+    await joinRoom(a, 'files');
+    await joinRoom(b, 'files');
+    await waitPeerConnected(a, 'files', 'Bob');
+    await waitPeerConnected(b, 'files', 'Alice');
+    const aFiles = roomView(a, 'files').locator('.files-panel');
+    const bFiles = roomView(b, 'files').locator('.files-panel');
+    const offer = async (name: string, buffer: Buffer) => {
+      await aFiles.getByLabel('File', { exact: true }).setInputFiles({ name, mimeType: 'application/octet-stream', buffer });
+      await aFiles.getByLabel('To', { exact: true }).selectOption({ label: 'Bob' });
+      await aFiles.getByRole('button', { name: 'Send file' }).click();
+      const incoming = bFiles.locator('.transfer[data-direction="download"]', { hasText: name });
+      await incoming.getByRole('button', { name: 'Accept' }).waitFor();
+      return { incoming, outgoing: aFiles.locator('.transfer[data-direction="upload"]', { hasText: name }) };
+    };
+
+    // Accepted: progress to 100% on both sides, a download link with the same bytes.
+    const bytes = randomBytes(700_001);
+    const { incoming, outgoing } = await offer('random.bin', bytes);
+    await outgoing.locator('.transfer-state', { hasText: 'Waiting for Bob to accept' }).waitFor();
+    await incoming.getByRole('button', { name: 'Accept' }).click();
+    const done = async () => {
+      await incoming.and(b.page.locator('[data-state="downloadCompleted"]')).waitFor();
+      await outgoing.and(a.page.locator('[data-state="uploadCompleted"]')).waitFor();
+    };
+    await done().catch(async (err: Error) => {
+      const show = async (p: DemoPage) => `${p.name}: ${await roomView(p, 'files').locator('.transfers').innerHTML()}\n${p.logs.slice(-30).join('\n')}`;
+      throw new Error(`${err.message}\n${await show(b)}\n${await show(a)}`);
+    });
+    for (const row of [incoming, outgoing]) {
+      await expect(row.getAttribute('data-percent')).resolves.toBe('100');
+      await expect(row.locator('progress').evaluate((p: HTMLProgressElement) => p.value)).resolves.toBe(100);
+      await expect(row.locator('.speed').textContent()).resolves.toMatch(/\/s$/);
+    }
+    const link = incoming.getByRole('link', { name: 'Save random.bin' });
+    await expect(link.getAttribute('download')).resolves.toBe('random.bin');
+    const received = await b.page.evaluate(async (url) => {
+      const buf = await (await fetch(url as string)).arrayBuffer();
+      const hash = await crypto.subtle.digest('SHA-256', buf);
+      return { size: buf.byteLength, sha256: [...new Uint8Array(hash)].map((x) => x.toString(16).padStart(2, '0')).join('') };
+    }, await link.getAttribute('href'));
+    expect(received).toEqual({ size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
+    await screenshot(b, '10-file-received');
+    await screenshot(a, '10-file-sent');
+
+    // Rejected: the sender is told.
+    const rejected = await offer('declined.txt', Buffer.from('no thanks'));
+    await rejected.incoming.getByRole('button', { name: 'Reject' }).click();
+    await rejected.outgoing.locator('.transfer-state', { hasText: 'Bob declined' }).waitFor();
+
+    // Cancelled by the sender before the answer: both sides show it.
+    const cancelled = await offer('cancelled.txt', Buffer.from('never mind'));
+    await cancelled.outgoing.getByRole('button', { name: 'Cancel' }).click();
+    await cancelled.outgoing.locator('.transfer-state', { hasText: 'Cancelled' }).waitFor();
+    await cancelled.incoming.locator('.transfer-state', { hasText: 'Cancelled' }).waitFor();
   });
 
   it('encrypted chat shows the badge, and a peer with another secret cannot read it', async () => {

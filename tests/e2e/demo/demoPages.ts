@@ -4,7 +4,7 @@
  * buttons, what the page shows). Waits are DOM conditions with timeouts, never sleeps.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { openPage, startSkylinkServer, type TestSkylinkServer } from '../rig';
@@ -12,21 +12,38 @@ import { openPage, startSkylinkServer, type TestSkylinkServer } from '../rig';
 const ROOT = resolve(__dirname, '../../..');
 export const SCREENSHOT_DIR = join(ROOT, 'test-output/demo');
 
-/** Compiles demo/main.ts into demo/.build/main.js exactly as `npm start` does. */
-export function buildDemo(): void {
-  const result = spawnSync(process.execPath, [join(ROOT, 'scripts/build-demo.mjs')], { cwd: ROOT, encoding: 'utf8' });
+/**
+ * A snapshot of the site under `dir`: demo/'s static files, demo/main.ts compiled by
+ * scripts/build-demo.mjs (as `npm start` does) into `site/.build/main.js`, and the SDK bundle in
+ * `dist/`. Serving copies keeps the test independent of other builds running in the working tree
+ * (`tsup` empties dist/ while it builds).
+ */
+export function stageDemo(dir: string): { site: string; dist: string } {
+  const site = join(dir, 'site');
+  const dist = join(dir, 'dist');
+  cpSync(join(ROOT, 'demo'), site, {
+    recursive: true,
+    filter: (src) => !/\.ts$|tsconfig\.json$|[\\/]\.build$/.test(src),
+  });
+  const result = spawnSync(process.execPath, [join(ROOT, 'scripts/build-demo.mjs'), `--outfile=${join(site, '.build/main.js')}`], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
   if (result.status !== 0) throw new Error(`demo build failed:\n${result.stderr}${result.stdout}`);
+  mkdirSync(dist);
+  for (const file of ['skylink.bundle.js', 'skylink.bundle.js.map']) copyFileSync(join(ROOT, 'dist', file), join(dist, file));
+  return { site, dist };
 }
 
 /**
- * The project's server as `npm start` runs it (dev mode, demo/ at /, dist/ at /dist, stored messages in
- * a file under `dataDir`), on loopback and a free port.
+ * The project's server as `npm start` runs it (dev mode, the site at /, the bundle at /dist, stored
+ * messages in a file under `dir`), on loopback and a free port.
  */
-export function startDemoServer(dataDir: string): Promise<TestSkylinkServer> {
+export function startDemoServer(dir: string, staged: { site: string; dist: string }): Promise<TestSkylinkServer> {
   return startSkylinkServer({
-    staticDir: join(ROOT, 'demo'),
-    staticMounts: { '/dist': join(ROOT, 'dist') },
-    storage: { kind: 'file', path: join(dataDir, 'messages.jsonl') },
+    staticDir: staged.site,
+    staticMounts: { '/dist': staged.dist },
+    storage: { kind: 'file', path: join(dir, 'messages.jsonl') },
     // Same as scripts/build-demo.mjs DEMO_APPS: the demo's app key may store messages.
     apps: { 'skylink-demo': { hasPersistentMessage: true } },
   });
@@ -42,8 +59,15 @@ export interface DemoPage {
 export async function openDemo(browser: Browser, server: TestSkylinkServer, name: string): Promise<DemoPage> {
   const { page, logs } = await openPage(browser, `${server.url}/?name=${encodeURIComponent(name)}`);
   await page.setViewportSize({ width: 1280, height: 900 });
-  await page.locator('#sdk-info', { hasText: 'SDK ' }).waitFor({ timeout: 15_000 });
-  return { page, logs, name };
+  const p = { page, logs, name };
+  // The SDK version replaces "Loading the SDK…" once the bundle and the demo module have run.
+  await page
+    .locator('#sdk-info', { hasText: /^SDK \d/ })
+    .waitFor({ timeout: 15_000 })
+    .catch((err: Error) => {
+      throw new Error(`the demo did not load for ${name}: ${err.message}\n${logs.join('\n')}`);
+    });
+  return p;
 }
 
 export interface JoinOptions {
@@ -72,7 +96,12 @@ export function roomView(p: DemoPage, room: string): Locator {
 export async function joinRoom(p: DemoPage, room: string, opts: JoinOptions = {}): Promise<Locator> {
   await submitJoin(p, room, opts);
   const view = roomView(p, room);
-  await view.and(p.page.locator('[data-state="joined"]')).waitFor({ state: 'attached', timeout: 20_000 });
+  await view
+    .and(p.page.locator('[data-state="joined"]'))
+    .waitFor({ state: 'attached', timeout: 20_000 })
+    .catch(async (err: Error) => {
+      throw new Error(`${p.name} did not join "${room}": ${err.message}\n${await describePage(p)}`);
+    });
   return view;
 }
 
@@ -139,6 +168,21 @@ export async function useSecret(p: DemoPage, room: string, secret: string, secre
 export async function screenshot(p: DemoPage, name: string): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await p.page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+}
+
+/** What the page shows (join status, room states, log panel) and its last console lines, for failure messages. */
+export async function describePage(p: DemoPage): Promise<string> {
+  const text = (selector: string) => p.page.locator(selector).allInnerTexts().then((t) => t.join(' | '), () => '?');
+  const rooms = await p.page
+    .locator('.room')
+    .evaluateAll((els) => els.map((e) => `${(e as HTMLElement).dataset.room}=${(e as HTMLElement).dataset.state}`).join(', '))
+    .catch(() => '?');
+  return [
+    `join status: ${await text('#join-status')}`,
+    `rooms: ${rooms}; room status: ${await text('.room-status')}`,
+    `log panel:\n${await text('.log-list')}`,
+    `console:\n${p.logs.slice(-40).join('\n')}`,
+  ].join('\n');
 }
 
 /** Uncaught page errors (the demo must not throw). */
