@@ -85,7 +85,7 @@ export async function run(ctx) {
   return {
     rows,
     notes: [
-      `2-peer join, median ms after joinRoom() of each first event in the joiner: ${SDKS.ours.label}: ${breakdown(results.ours)}.`,
+      `2-peer join, median ms after joinRoom() of the first event of each kind in the joiner (each median taken separately, so the order may differ from any one run): ${SDKS.ours.label}: ${breakdown(results.ours)}.`,
       `Same for ${SDKS.skylinkjs.label}: ${breakdown(results.skylinkjs)}.`,
       `Pages join one after the other into a fresh room; the k-th joiner's time from joinRoom() to its main data channel being open with all k-1 others (REST + socket connect included, no media). ${runs} sequences per SDK after one discarded warm-up.`,
     ],
