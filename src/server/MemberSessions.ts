@@ -84,6 +84,11 @@ export class MemberSessions {
     a.onExpire?.(a.membership, why);
   }
 
+  /** This process holds the member (attached or suspended). */
+  holds(rid: string, sid: string): boolean {
+    return this.#table.has(keyOf(rid, sid));
+  }
+
   isSuspended(rid: string, sid: string): boolean {
     return this.#table.get(keyOf(rid, sid))?.conn === null;
   }

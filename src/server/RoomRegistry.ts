@@ -28,6 +28,11 @@ export interface RoomMember {
   isPrivileged: boolean;
   autoIntroduce: boolean;
   joinedAt: number;
+  /**
+   * `inRoom.tieBreaker`: proposed by the server at admission; a shared registry raises it when
+   * needed so that it stays unique and increasing within the room across server instances.
+   */
+  tieBreaker?: number;
   /** Last `updateUserEvent.userData`. */
   userData?: string;
 }
@@ -61,6 +66,11 @@ export interface RoomRegistry {
   /** Rooms (with members) of the given apps. */
   listRooms(appKeys: ReadonlySet<string>): Promise<RoomWithMembers[]>;
   counts(): Promise<{ rooms: number; members: number }>;
+  /**
+   * Single use of join tokens across server instances: true the first time `token` is claimed
+   * within `ttlMs`. The in-process registry always says true (`TokenService` remembers them).
+   */
+  claimJoinToken(token: string, ttlMs: number): Promise<boolean>;
 }
 
 interface RoomEntry {
@@ -187,5 +197,9 @@ export class MemoryRoomRegistry implements RoomRegistry {
 
   async counts(): Promise<{ rooms: number; members: number }> {
     return { rooms: this.#rooms.size, members: this.#members };
+  }
+
+  async claimJoinToken(): Promise<boolean> {
+    return true;
   }
 }

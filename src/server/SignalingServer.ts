@@ -29,7 +29,13 @@ import type { ServerLogger } from './serverLogger';
 import type { MessageStore } from './stores/MessageStore';
 import { RoomFeatures } from './roomFeatures';
 
-export type SkylinkIo = Server<ClientToServerEvents, ServerToClientEvents>;
+/** Between server instances (through the socket.io Redis adapter). */
+export interface InterServerEvents {
+  /** A message for members of `rid` that another instance holds. */
+  'skylink:deliver': (rid: string, sids: string[], json: string) => void;
+}
+
+export type SkylinkIo = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents>;
 
 export interface SignalingDeps {
   io: SkylinkIo;
@@ -39,6 +45,11 @@ export interface SignalingDeps {
   registry: RoomRegistry;
   store: MessageStore;
   log: ServerLogger;
+  /**
+   * Other instances share the registry (Redis): members not held here are reached through
+   * `serverSideEmit`, which also reaches members suspended on another instance.
+   */
+  clustered?: boolean;
 }
 
 /** Longest delay Node timers accept. */
@@ -69,6 +80,12 @@ export class SignalingServer {
       handle: (conn, msg) => this.#handle(conn, msg),
     });
     deps.io.on('connection', (socket) => this.#onConnection(socket));
+    if (deps.clustered) {
+      deps.io.on('skylink:deliver', (rid, sids, json) => {
+        if (typeof rid !== 'string' || !Array.isArray(sids) || typeof json !== 'string') return;
+        for (const sid of sids) if (typeof sid === 'string') this.#sessions.deliver(rid, sid, json);
+      });
+    }
   }
 
   get connectionCount(): number {
@@ -159,13 +176,25 @@ export class SignalingServer {
 
   // ---- delivery --------------------------------------------------------------------------------
 
+  /** To a socket of this instance. */
   send(socketId: string, msg: ServerToClientMessage | ClientToServerMessage): void {
-    this.#deps.io.to(socketId).emit('message', JSON.stringify(msg));
+    this.#deps.io.local.to(socketId).emit('message', JSON.stringify(msg));
   }
 
   /** To a room member: its current socket, or its backlog while it is suspended. */
   #deliver(rid: string, member: RoomMember, json: string): void {
-    if (!this.#sessions.deliver(rid, member.sid, json)) this.#deps.io.to(member.socketId).emit('message', json);
+    this.#deliverAll(rid, [member], json);
+  }
+
+  /** To room members held here, then (one message) to those held by other instances. */
+  #deliverAll(rid: string, members: readonly RoomMember[], json: string): void {
+    const elsewhere = members.filter((member) => !this.#sessions.deliver(rid, member.sid, json));
+    if (elsewhere.length === 0) return;
+    if (this.#deps.clustered) {
+      this.#deps.io.serverSideEmit('skylink:deliver', rid, elsewhere.map((m) => m.sid), json);
+      return;
+    }
+    for (const member of elsewhere) this.#deps.io.to(member.socketId).emit('message', json);
   }
 
   #redirect(conn: Connection, rid: string, action: SystemAction, reason: SystemActionReason, info: string): void {
@@ -206,14 +235,12 @@ export class SignalingServer {
   }
 
   async #broadcast(
-    from: Membership,
+    from: { rid: string; sid: string },
     msg: ServerToClientMessage | ClientToServerMessage,
     filter: (member: RoomMember) => boolean = () => true,
   ): Promise<void> {
-    const json = JSON.stringify(msg);
-    for (const member of await this.#deps.registry.listMembers(from.rid)) {
-      if (member.sid !== from.sid && filter(member)) this.#deliver(from.rid, member, json);
-    }
+    const members = await this.#deps.registry.listMembers(from.rid);
+    this.#deliverAll(from.rid, members.filter((member) => member.sid !== from.sid && filter(member)), JSON.stringify(msg));
   }
 
   // ---- message handlers ----------------------------------------------------------------------
@@ -279,6 +306,16 @@ export class SignalingServer {
   // ---- join / leave --------------------------------------------------------------------------
 
   async #join(conn: Connection, msg: Extract<ClientToServerMessage, { type: 'joinRoom' }>): Promise<void> {
+    try {
+      await this.#tryJoin(conn, msg);
+    } catch (err) {
+      // The shared registry is unreachable (Redis down): refuse instead of leaving the client waiting.
+      this.#log.error('join failed', { socketId: conn.socket.id, rid: msg.rid, err: err as Error });
+      this.#redirect(conn, msg.rid, SystemAction.REJECT, SystemActionReason.SERVER_ERROR, 'The room service is unavailable');
+    }
+  }
+
+  async #tryJoin(conn: Connection, msg: Extract<ClientToServerMessage, { type: 'joinRoom' }>): Promise<void> {
     const { config, tokens, registry, apps } = this.#deps;
     const reject = (reason: SystemActionReason, info: string): void => {
       this.#log.warn('join rejected', { socketId: conn.socket.id, rid: msg.rid, reason });
@@ -291,6 +328,9 @@ export class SignalingServer {
     const check = tokens.verifyJoin(msg);
     if (!check.ok) return reject(check.reason, check.info);
     tokens.consume(msg.userCred ?? '');
+    if (!(await registry.claimJoinToken(msg.userCred ?? '', config.tokenTtlMs))) {
+      return reject(SystemActionReason.DUPLICATED_LOGIN, 'Credentials already used to join');
+    }
     const { grant } = check;
     const app = apps.resolve(grant.app);
     if (!app) return reject(SystemActionReason.KEY_FAILED, 'App Key is not accepted');
@@ -302,6 +342,9 @@ export class SignalingServer {
     if (resumeSid !== undefined && (await this.#resume(conn, msg, grant, app, resumeSid))) return;
 
     const isPrivileged = app.isPrivileged ?? false;
+    // A shared registry may raise it to keep it unique and increasing in the room.
+    this.#tieBreaker = Math.max(this.#tieBreaker + 1, Date.now() * 100);
+    const tieBreaker = this.#tieBreaker;
     const newMember = (sid: string): Parameters<RoomRegistry['admit']>[3] => ({
       sid,
       socketId: conn.socket.id,
@@ -309,6 +352,7 @@ export class SignalingServer {
       isPrivileged,
       autoIntroduce: app.autoIntroduce ?? true,
       joinedAt: Date.now(),
+      tieBreaker,
     });
     // A verified resumeSid unknown here (e.g. after a restart) gets its sid back when it is free.
     let admitted = await registry.admit(grant.rid, grant.app, grant.room, newMember(resumeSid ?? randomUUID()), config.maxMembersPerRoom);
@@ -325,7 +369,7 @@ export class SignalingServer {
       await registry.removeMember(grant.rid, sid);
       return;
     }
-    this.#tieBreaker = Math.max(this.#tieBreaker + 1, Date.now() * 100);
+    this.#tieBreaker = Math.max(this.#tieBreaker, admitted.member.tieBreaker ?? tieBreaker);
     const membership: Membership = {
       rid: grant.rid,
       sid,
@@ -334,7 +378,7 @@ export class SignalingServer {
       app,
       sessionId: admitted.room.sessionId,
       isPrivileged,
-      tieBreaker: this.#tieBreaker,
+      tieBreaker: admitted.member.tieBreaker ?? tieBreaker,
       resumable: msg.resumable === true,
       timers: [],
     };
@@ -405,7 +449,11 @@ export class SignalingServer {
       ...(takenFrom && takenFrom !== conn ? { tookOverSocket: takenFrom.socket.id } : {}),
     });
     if (grant.scheduled) this.#scheduleClose(conn, m, Date.parse(grant.start) + grant.len * 3_600_000);
-    await this.#deps.registry.setSocket(m.rid, sid, conn.socket.id);
+    try {
+      await this.#deps.registry.setSocket(m.rid, sid, conn.socket.id);
+    } catch (err) {
+      this.#log.error('recording the resumed socket failed', { rid: m.rid, sid, err: err as Error });
+    }
     return true;
   }
 
@@ -456,8 +504,38 @@ export class SignalingServer {
       if (suspend && this.#sessions.suspend(conn, m, graceMs, (x, why) => this.#endSuspended(x, why))) {
         this.#log.info('peer suspended until it resumes', { rid: m.rid, sid: m.sid, graceMs });
       } else {
-        await this.#leave(conn, m, 'disconnect');
+        try {
+          await this.#leave(conn, m, 'disconnect');
+        } catch (err) {
+          // Left here; a shared registry is repaired by the next cluster sweep.
+          this.#log.error('leaving a room failed', { rid: m.rid, sid: m.sid, err: err as Error });
+        }
       }
+    }
+  }
+
+  /** This instance holds the member (attached or suspended). */
+  holds(rid: string, sid: string): boolean {
+    return this.#sessions.holds(rid, sid);
+  }
+
+  /** A member was removed from the shared registry on another's behalf: its room gets `bye`. */
+  async announceLeft(rid: string, sid: string): Promise<void> {
+    this.#log.info('peer left', { rid, sid, why: 'instance gone' });
+    if (!this.#shuttingDown) await this.#broadcast({ rid, sid }, { type: 'bye', rid, mid: sid });
+  }
+
+  /**
+   * Drops every connection and suspension at once, without grace or `bye`: the shared registry
+   * no longer knows this instance's members (it was presumed dead, or Redis lost its data).
+   * Clients join again (this SDK resumes with the same sid when it is free).
+   */
+  evictAll(): void {
+    this.#sessions.clearSuspended();
+    for (const conn of this.#connections) {
+      conn.kicked = true;
+      conn.closed = true;
+      conn.socket.disconnect(true);
     }
   }
 

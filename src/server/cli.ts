@@ -22,6 +22,9 @@ const USAGE = `Usage: skylink-server [options]
                        default .skylink-data/messages.jsonl)
   --static <dir>       serve a directory at /
   --mount <url=dir>    serve a directory under a URL prefix (repeatable), e.g. /dist=./dist
+  --redis <url>        share rooms and stored messages with other instances through
+                       Redis, e.g. redis://127.0.0.1:6379 (env SKYLINK_REDIS_URL;
+                       needs the same token secret on every instance)
   --log-level <lvl>    debug | info | warn | error | silent (env SKYLINK_LOG_LEVEL)
   -h, --help           show this help
 `;
@@ -43,6 +46,7 @@ function buildConfig(argv: string[]): SkylinkServerConfig {
       static: { type: 'string' },
       mount: { type: 'string', multiple: true },
       'log-level': { type: 'string' },
+      redis: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -52,12 +56,16 @@ function buildConfig(argv: string[]): SkylinkServerConfig {
     process.exit(0);
   }
   const fromFile = values.config ? loadConfigFile(values.config) : {};
+  const fromEnv = configFromEnv(process.env);
   const config: SkylinkServerConfig = {
     port: 8018,
     storage: { kind: 'file', path: '.skylink-data/messages.jsonl' },
     ...fromFile,
-    ...configFromEnv(process.env),
+    ...fromEnv,
   };
+  // The URL from the environment or a flag keeps the file's other Redis settings.
+  if (fromEnv.redis) config.redis = { ...fromFile.redis, ...fromEnv.redis };
+  if (values.redis !== undefined) config.redis = { ...config.redis, url: values.redis };
   if (values.port !== undefined) config.port = Number(values.port);
   if (values.host !== undefined) config.host = values.host;
   if (values.dev) config.dev = true;
@@ -84,7 +92,9 @@ async function main(): Promise<void> {
     server = await createSkylinkServer(config);
   } catch (err) {
     if (err instanceof ConfigError) fail(err.message);
-    throw err;
+    // e.g. the port is taken, or Redis cannot be reached.
+    process.stderr.write(`skylink-server: cannot start: ${(err as Error).message}\n`);
+    process.exit(1);
   }
   const running = server;
   let stopping = false;

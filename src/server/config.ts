@@ -68,6 +68,18 @@ export interface StorageConfig {
   maxAgeMs?: number;
 }
 
+/** Scale-out: several instances share rooms and stored messages through one Redis (see docs/scaling.md). */
+export interface RedisConfig {
+  /** `redis://[user:password@]host:port[/db]`, or `rediss://` for TLS. */
+  url: string;
+  /** Prefix of every key and pub/sub channel (default `skylink:`), so deployments can share a Redis. */
+  keyPrefix?: string;
+  /** An instance that has not refreshed its liveness key for this long is presumed dead (default 15000 ms). */
+  instanceTtlMs?: number;
+  /** How long start-up waits for Redis before failing (default 10000 ms). */
+  connectTimeoutMs?: number;
+}
+
 export interface SkylinkServerConfig {
   /** TCP port (default 0 = a free port). */
   port?: number;
@@ -96,8 +108,14 @@ export interface SkylinkServerConfig {
   /** socket.io path (default `/socket.io`). */
   socketPath?: string;
   storage?: StorageConfig;
-  /** A custom store instance (takes precedence over `storage`). */
+  /** A custom store instance (takes precedence over `storage` and `redis`). */
   messageStore?: MessageStore;
+  /**
+   * Share rooms, locks and stored messages with other instances through Redis (socket.io Redis
+   * adapter). Needs `tokenSecret` (the same on every instance). `storage.kind`/`path` are then
+   * unused: stored messages live in Redis (`storage.maxPerRoom`/`maxAgeMs` still apply).
+   */
+  redis?: RedisConfig;
   /** Max characters of one signaling message (default 131072). */
   maxMessageLength?: number;
   /** Max rooms one socket may be in (default 16). */
@@ -146,6 +164,7 @@ export interface ResolvedServerConfig
   turn?: TurnSecretConfig;
   publicHost?: string;
   messageStore?: MessageStore;
+  redis?: Required<RedisConfig>;
   logSink?: ServerLogSink;
 }
 
@@ -200,6 +219,29 @@ function validateApps(apps: unknown): Record<string, SkylinkAppConfig> {
   return out;
 }
 
+function resolveRedis(redis: RedisConfig | undefined, tokenSecret: string | undefined): Required<RedisConfig> | undefined {
+  if (redis === undefined) return undefined;
+  if (!isObject(redis) || typeof redis.url !== 'string' || !/^rediss?:\/\/[^\s]+$/.test(redis.url)) {
+    throw new ConfigError('redis.url must be a redis:// or rediss:// URL');
+  }
+  if (tokenSecret === undefined) {
+    throw new ConfigError('redis needs tokenSecret, the same on every instance, so that each accepts the tokens of the others');
+  }
+  const keyPrefix = redis.keyPrefix ?? 'skylink:';
+  if (typeof keyPrefix !== 'string' || keyPrefix.length > 64 || /[\s{}]/.test(keyPrefix)) {
+    throw new ConfigError('redis.keyPrefix must be at most 64 characters, without spaces or braces');
+  }
+  const instanceTtlMs = redis.instanceTtlMs ?? 15_000;
+  if (!Number.isFinite(instanceTtlMs) || instanceTtlMs < 300 || instanceTtlMs > 600_000) {
+    throw new ConfigError('redis.instanceTtlMs must be between 300 and 600000');
+  }
+  const connectTimeoutMs = redis.connectTimeoutMs ?? 10_000;
+  if (!Number.isFinite(connectTimeoutMs) || connectTimeoutMs < 100 || connectTimeoutMs > 600_000) {
+    throw new ConfigError('redis.connectTimeoutMs must be between 100 and 600000');
+  }
+  return { url: redis.url, keyPrefix, instanceTtlMs, connectTimeoutMs };
+}
+
 /** Applies defaults and checks the config; throws `ConfigError` on invalid values. */
 export function resolveServerConfig(config: SkylinkServerConfig = {}): ResolvedServerConfig {
   const apps = validateApps(config.apps);
@@ -234,6 +276,7 @@ export function resolveServerConfig(config: SkylinkServerConfig = {}): ResolvedS
     socketPath: config.socketPath ?? '/socket.io',
     storage,
     messageStore: config.messageStore,
+    redis: resolveRedis(config.redis, config.tokenSecret),
     maxMessageLength: config.maxMessageLength ?? 128 * 1024,
     maxRoomsPerSocket: config.maxRoomsPerSocket ?? 16,
     maxMembersPerRoom: config.maxMembersPerRoom ?? 100,
@@ -262,7 +305,7 @@ export function loadConfigFile(path: string): SkylinkServerConfig {
 /**
  * Config from the environment: `PORT`, `HOST`, `SKYLINK_DEV=1`, `SKYLINK_APPS` (JSON object of
  * App Key -> settings), `SKYLINK_TOKEN_SECRET`, `SKYLINK_DATA_FILE`, `SKYLINK_PUBLIC_HOST`,
- * `SKYLINK_LOG_LEVEL`, `SKYLINK_RESUME_GRACE_MS`.
+ * `SKYLINK_LOG_LEVEL`, `SKYLINK_RESUME_GRACE_MS`, `SKYLINK_REDIS_URL`.
  */
 export function configFromEnv(env: NodeJS.ProcessEnv): SkylinkServerConfig {
   const out: SkylinkServerConfig = {};
@@ -281,5 +324,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv): SkylinkServerConfig {
   if (env.SKYLINK_PUBLIC_HOST) out.publicHost = env.SKYLINK_PUBLIC_HOST;
   if (env.SKYLINK_RESUME_GRACE_MS) out.resumeGraceMs = Number(env.SKYLINK_RESUME_GRACE_MS);
   if (env.SKYLINK_LOG_LEVEL) out.logLevel = env.SKYLINK_LOG_LEVEL as ServerLogLevel;
+  if (env.SKYLINK_REDIS_URL) out.redis = { url: env.SKYLINK_REDIS_URL };
   return out;
 }

@@ -19,9 +19,10 @@ import { AppDirectory } from './apps';
 import { TokenService } from './auth';
 import { resolveServerConfig, type SkylinkServerConfig } from './config';
 import { createHttpHandler } from './rest';
-import { MemoryRoomRegistry } from './RoomRegistry';
+import type { RedisCluster } from './redis/redisCluster';
+import { MemoryRoomRegistry, type RoomRegistry } from './RoomRegistry';
 import { createServerLogger } from './serverLogger';
-import { SignalingServer } from './SignalingServer';
+import { SignalingServer, type InterServerEvents } from './SignalingServer';
 import { StaticFiles } from './staticFiles';
 import { JsonlMessageStore } from './stores/JsonlMessageStore';
 import { MemoryMessageStore, type MessageStore } from './stores/MessageStore';
@@ -29,6 +30,7 @@ import { MemoryMessageStore, type MessageStore } from './stores/MessageStore';
 export type {
   FloodControlConfig,
   IceServerConfig,
+  RedisConfig,
   SkylinkAppConfig,
   SkylinkServerConfig,
   StorageConfig,
@@ -55,10 +57,15 @@ export interface SkylinkServer {
   close(): Promise<void>;
 }
 
-function createStore(config: ReturnType<typeof resolveServerConfig>, log: ReturnType<typeof createServerLogger>): MessageStore {
+function createStore(
+  config: ReturnType<typeof resolveServerConfig>,
+  log: ReturnType<typeof createServerLogger>,
+  cluster: RedisCluster | undefined,
+): MessageStore {
   if (config.messageStore) return config.messageStore;
   const { storage } = config;
   const limits = { maxPerRoom: storage.maxPerRoom, maxAgeMs: storage.maxAgeMs };
+  if (cluster) return cluster.createMessageStore(limits);
   if (storage.kind === 'file' && storage.path) {
     return new JsonlMessageStore({
       path: storage.path,
@@ -76,9 +83,26 @@ export async function createSkylinkServer(options: SkylinkServerConfig = {}): Pr
   if (config.dev) {
     log.warn('DEV MODE: any App Key is accepted without a secret. Do not expose this server.', { dev: true });
   }
-  const store = createStore(config, log);
+  // Loaded only with `redis`: the embedded default never loads the Redis client.
+  const cluster = config.redis
+    ? await (await import('./redis/redisCluster')).startRedisCluster(config.redis, { log, emptyRoomTtlMs: config.tokenTtlMs })
+    : undefined;
+  try {
+    return await startServer(config, log, cluster);
+  } catch (err) {
+    await cluster?.close();
+    throw err;
+  }
+}
+
+async function startServer(
+  config: ReturnType<typeof resolveServerConfig>,
+  log: ReturnType<typeof createServerLogger>,
+  cluster: RedisCluster | undefined,
+): Promise<SkylinkServer> {
+  const store = createStore(config, log, cluster);
   await store.open();
-  const registry = new MemoryRoomRegistry(config.tokenTtlMs);
+  const registry: RoomRegistry = cluster?.registry ?? new MemoryRoomRegistry(config.tokenTtlMs);
   const tokens = new TokenService(config.tokenSecret, config.tokenTtlMs, Date.now, config.resumeSecret);
   const apps = new AppDirectory(config.apps, config.dev);
 
@@ -90,14 +114,15 @@ export async function createSkylinkServer(options: SkylinkServerConfig = {}): Pr
   });
   httpServer.on('clientError', (_err, socket) => socket.destroy());
 
-  const io = new Server<ClientToServerEvents, ServerToClientEvents>(httpServer, {
+  const io = new Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents>(httpServer, {
     path: config.socketPath,
     allowEIO3: true,
     serveClient: false,
     cors: { origin: true },
     maxHttpBufferSize: Math.max(1024 * 1024, 2 * config.maxMessageLength),
+    ...(cluster ? { adapter: cluster.adapter } : {}),
   });
-  const signaling = new SignalingServer({ io, config, apps, tokens, registry, store, log });
+  const signaling = new SignalingServer({ io, config, apps, tokens, registry, store, log, clustered: cluster !== undefined });
   let port = config.port;
   httpServer.on('request', (() => {
     const handler = createHttpHandler({
@@ -108,11 +133,16 @@ export async function createSkylinkServer(options: SkylinkServerConfig = {}): Pr
       staticFiles: new StaticFiles(config.staticMounts),
       log,
       port: () => port,
-      health: async () => ({
-        ...(await registry.counts()),
-        connections: signaling.connectionCount,
-        suspended: signaling.suspendedCount,
-      }),
+      health: async () => {
+        const local = { connections: signaling.connectionCount, suspended: signaling.suspendedCount };
+        if (!cluster) return { ...(await registry.counts()), ...local };
+        try {
+          // Rooms and members of the whole cluster; connections of this instance.
+          return { ...(await registry.counts()), ...local, instance: cluster.instanceId, redis: 'ok' };
+        } catch {
+          return { status: 'degraded', ...local, instance: cluster.instanceId, redis: 'unreachable' };
+        }
+      },
     });
     // engine.io answers its own path; everything else is ours.
     return (req: Parameters<typeof handler>[0], res: Parameters<typeof handler>[1]) => {
@@ -120,13 +150,24 @@ export async function createSkylinkServer(options: SkylinkServerConfig = {}): Pr
     };
   })());
 
-  await new Promise<void>((resolvePromise, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(config.port, config.host, () => {
-      httpServer.off('error', reject);
-      resolvePromise();
+  try {
+    await cluster?.startPresence({
+      holds: (rid, sid) => signaling.holds(rid, sid),
+      gone: (rid, member) => signaling.announceLeft(rid, member.sid),
+      evicted: () => signaling.evictAll(),
     });
-  });
+    await new Promise<void>((resolvePromise, reject) => {
+      httpServer.once('error', reject);
+      httpServer.listen(config.port, config.host, () => {
+        httpServer.off('error', reject);
+        resolvePromise();
+      });
+    });
+  } catch (err) {
+    io.close();
+    await store.close();
+    throw err;
+  }
   port = (httpServer.address() as AddressInfo).port;
   const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${hostForUrl}:${port}`;
@@ -145,6 +186,7 @@ export async function createSkylinkServer(options: SkylinkServerConfig = {}): Pr
       await closed;
       clearTimeout(force);
       await store.close();
+      await cluster?.close();
       log.info('skylink server stopped');
     })();
     return closing;

@@ -14,6 +14,7 @@ import { dirname } from 'node:path';
 import { createInterface } from 'node:readline';
 import {
   DEFAULT_MESSAGE_STORE_LIMITS,
+  isStoredMessageRecord,
   MessageIndex,
   type MessageQuery,
   type MessageStore,
@@ -25,18 +26,6 @@ export interface JsonlMessageStoreOptions extends Partial<MessageStoreLimits> {
   path: string;
   /** Called with a count of skipped lines after open (for logging). */
   onCorruptLines?: (count: number) => void;
-}
-
-function isRecord(v: unknown): v is StoredMessageRecord {
-  if (typeof v !== 'object' || v === null) return false;
-  const r = v as Record<string, unknown>;
-  return (
-    typeof r.data === 'string' &&
-    typeof r.secretId === 'string' &&
-    typeof r.mid === 'string' &&
-    typeof r.timeStamp === 'number' &&
-    typeof r.roomSessionId === 'string'
-  );
 }
 
 export class JsonlMessageStore implements MessageStore {
@@ -68,7 +57,7 @@ export class JsonlMessageStore implements MessageStore {
         if (!line.trim()) continue;
         try {
           const entry = JSON.parse(line) as { k?: unknown; m?: unknown };
-          if (typeof entry.k === 'string' && isRecord(entry.m)) this.#index.add(entry.k, entry.m);
+          if (typeof entry.k === 'string' && isStoredMessageRecord(entry.m)) this.#index.add(entry.k, entry.m);
           else corrupt++;
         } catch {
           corrupt++;

@@ -11,6 +11,19 @@ export interface StoredMessageRecord extends StoredMessageItem {
   roomSessionId: string;
 }
 
+/** Shape check of a record read back from storage. */
+export function isStoredMessageRecord(v: unknown): v is StoredMessageRecord {
+  if (typeof v !== 'object' || v === null) return false;
+  const r = v as Record<string, unknown>;
+  return (
+    typeof r.data === 'string' &&
+    typeof r.secretId === 'string' &&
+    typeof r.mid === 'string' &&
+    typeof r.timeStamp === 'number' &&
+    typeof r.roomSessionId === 'string'
+  );
+}
+
 export interface MessageQuery {
   /** Only this room session; `''`/absent = every session of the room. */
   roomSessionId?: string;
