@@ -199,9 +199,10 @@ export class FilePanel {
     row.percent.textContent = `${Math.floor(pct)}%`;
     row.root.dataset.percent = String(pct);
     if (row.startedAt !== null) {
-      const seconds = (performance.now() - row.startedAt) / 1000;
+      // Average since the data started to flow (at least 1 ms: small files can finish at once).
+      const seconds = Math.max(0.001, (performance.now() - row.startedAt) / 1000);
       const bytes = (pct / 100) * row.info.originalSize;
-      if (seconds > 0.05) row.speed.textContent = `${formatBytes(bytes / seconds)}/s`;
+      row.speed.textContent = `${formatBytes(bytes / seconds)}/s`;
     }
   }
 

@@ -7,7 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, Locator } from 'playwright-core';
 import { launchChromium, type TestSkylinkServer } from '../rig';
 import {
   chatMessage,
@@ -159,62 +159,78 @@ describe('demo page in real Chromium', () => {
     await aliceAtBob.and(b.page.locator('[data-audio-muted="false"]')).waitFor();
   });
 
-  it('file transfer: accept prompt, progress to 100% on both sides, identical bytes; reject and cancel', async () => {
-    const [a, b] = (await open('Alice', 'Bob')) as [DemoPage, DemoPage];
-    await joinRoom(a, 'files');
-    await joinRoom(b, 'files');
+  it('file transfer: accept prompt, progress to 100% on both sides, identical bytes; reject, cancel, send to everyone', async () => {
+    const [a, b, c] = (await open('Alice', 'Bob', 'Carol')) as [DemoPage, DemoPage, DemoPage];
+    for (const p of [a, b, c]) await joinRoom(p, 'files');
     await waitPeerConnected(a, 'files', 'Bob');
+    await waitPeerConnected(a, 'files', 'Carol');
     await waitPeerConnected(b, 'files', 'Alice');
-    const aFiles = roomView(a, 'files').locator('.files-panel');
-    const bFiles = roomView(b, 'files').locator('.files-panel');
-    const offer = async (name: string, buffer: Buffer) => {
-      await aFiles.getByLabel('File', { exact: true }).setInputFiles({ name, mimeType: 'application/octet-stream', buffer });
-      await aFiles.getByLabel('To', { exact: true }).selectOption({ label: 'Bob' });
-      await aFiles.getByRole('button', { name: 'Send file' }).click();
-      const incoming = bFiles.locator('.transfer[data-direction="download"]', { hasText: name });
-      await incoming.getByRole('button', { name: 'Accept' }).waitFor();
-      return { incoming, outgoing: aFiles.locator('.transfer[data-direction="upload"]', { hasText: name }) };
+    await waitPeerConnected(c, 'files', 'Alice');
+    const files = (p: DemoPage) => roomView(p, 'files').locator('.files-panel');
+    const incomingAt = (p: DemoPage, name: string) => files(p).locator('.transfer[data-direction="download"]', { hasText: name });
+    const outgoingTo = (peer: string, name: string) => files(a).locator('.transfer[data-direction="upload"]', { hasText: `${name} to ${peer}` });
+    const offer = async (name: string, buffer: Buffer, to: string) => {
+      await files(a).getByLabel('File', { exact: true }).setInputFiles({ name, mimeType: 'application/octet-stream', buffer });
+      await files(a).getByLabel('To', { exact: true }).selectOption({ label: to });
+      await files(a).getByRole('button', { name: 'Send file' }).click();
     };
-
-    // Accepted: progress to 100% on both sides, a download link with the same bytes.
-    const bytes = randomBytes(700_001);
-    const { incoming, outgoing } = await offer('random.bin', bytes);
-    await outgoing.locator('.transfer-state', { hasText: 'Waiting for Bob to accept' }).waitFor();
-    await incoming.getByRole('button', { name: 'Accept' }).click();
-    const done = async () => {
-      await incoming.and(b.page.locator('[data-state="downloadCompleted"]')).waitFor();
-      await outgoing.and(a.page.locator('[data-state="uploadCompleted"]')).waitFor();
-    };
-    await done().catch(async (err: Error) => {
-      const show = async (p: DemoPage) => `${p.name}: ${await roomView(p, 'files').locator('.transfers').innerHTML()}\n${p.logs.slice(-30).join('\n')}`;
-      throw new Error(`${err.message}\n${await show(b)}\n${await show(a)}`);
-    });
-    for (const row of [incoming, outgoing]) {
+    const completed = async (p: DemoPage, row: Locator, state: string) => {
+      await row
+        .and(p.page.locator(`[data-state="${state}"]`))
+        .waitFor()
+        .catch(async (err: Error) => {
+          const show = async (q: DemoPage) => `${q.name}: ${await roomView(q, 'files').locator('.transfers').innerText()}\n${q.logs.slice(-20).join('\n')}`;
+          throw new Error(`${err.message}\n${await show(p)}\n${await show(a)}`);
+        });
       await expect(row.getAttribute('data-percent')).resolves.toBe('100');
-      await expect(row.locator('progress').evaluate((p: HTMLProgressElement) => p.value)).resolves.toBe(100);
+      await expect(row.locator('progress').evaluate((el: HTMLProgressElement) => el.value)).resolves.toBe(100);
       await expect(row.locator('.speed').textContent()).resolves.toMatch(/\/s$/);
-    }
-    const link = incoming.getByRole('link', { name: 'Save random.bin' });
-    await expect(link.getAttribute('download')).resolves.toBe('random.bin');
-    const received = await b.page.evaluate(async (url) => {
-      const buf = await (await fetch(url as string)).arrayBuffer();
-      const hash = await crypto.subtle.digest('SHA-256', buf);
-      return { size: buf.byteLength, sha256: [...new Uint8Array(hash)].map((x) => x.toString(16).padStart(2, '0')).join('') };
-    }, await link.getAttribute('href'));
-    expect(received).toEqual({ size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
+    };
+    /** Size and SHA-256 of what the receiver's "Save" link holds. */
+    const saved = async (p: DemoPage, name: string) => {
+      const link = incomingAt(p, name).getByRole('link', { name: `Save ${name}` });
+      await expect(link.getAttribute('download')).resolves.toBe(name);
+      return p.page.evaluate(async (url) => {
+        const buf = await (await fetch(url as string)).arrayBuffer();
+        const hash = await crypto.subtle.digest('SHA-256', buf);
+        return { size: buf.byteLength, sha256: [...new Uint8Array(hash)].map((x) => x.toString(16).padStart(2, '0')).join('') };
+      }, await link.getAttribute('href'));
+    };
+    const digest = (bytes: Buffer) => ({ size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
+
+    // To Bob only: he accepts; progress to 100% on both sides; a download link with the same bytes.
+    const bytes = randomBytes(700_001);
+    await offer('random.bin', bytes, 'Bob');
+    await outgoingTo('Bob', 'random.bin').locator('.transfer-state', { hasText: 'Waiting for Bob to accept' }).waitFor();
+    await incomingAt(b, 'random.bin').getByRole('button', { name: 'Accept' }).click();
+    await completed(b, incomingAt(b, 'random.bin'), 'downloadCompleted');
+    await completed(a, outgoingTo('Bob', 'random.bin'), 'uploadCompleted');
+    await expect(saved(b, 'random.bin')).resolves.toEqual(digest(bytes));
+    await expect(incomingAt(c, 'random.bin').count()).resolves.toBe(0);
     await screenshot(b, '10-file-received');
     await screenshot(a, '10-file-sent');
 
     // Rejected: the sender is told.
-    const rejected = await offer('declined.txt', Buffer.from('no thanks'));
-    await rejected.incoming.getByRole('button', { name: 'Reject' }).click();
-    await rejected.outgoing.locator('.transfer-state', { hasText: 'Bob declined' }).waitFor();
+    await offer('declined.txt', Buffer.from('no thanks'), 'Bob');
+    await incomingAt(b, 'declined.txt').getByRole('button', { name: 'Reject' }).click();
+    await outgoingTo('Bob', 'declined.txt').locator('.transfer-state', { hasText: 'Bob declined' }).waitFor();
 
     // Cancelled by the sender before the answer: both sides show it.
-    const cancelled = await offer('cancelled.txt', Buffer.from('never mind'));
-    await cancelled.outgoing.getByRole('button', { name: 'Cancel' }).click();
-    await cancelled.outgoing.locator('.transfer-state', { hasText: 'Cancelled' }).waitFor();
-    await cancelled.incoming.locator('.transfer-state', { hasText: 'Cancelled' }).waitFor();
+    await offer('cancelled.txt', Buffer.from('never mind'), 'Bob');
+    await incomingAt(b, 'cancelled.txt').getByRole('button', { name: 'Accept' }).waitFor();
+    await outgoingTo('Bob', 'cancelled.txt').getByRole('button', { name: 'Cancel' }).click();
+    await outgoingTo('Bob', 'cancelled.txt').locator('.transfer-state', { hasText: 'Cancelled' }).waitFor();
+    await incomingAt(b, 'cancelled.txt').locator('.transfer-state', { hasText: 'Cancelled' }).waitFor();
+
+    // To everyone: one prompt per peer, one progress row per peer on the sender.
+    const shared = randomBytes(150_000);
+    await offer('shared.bin', shared, 'Everyone');
+    for (const p of [b, c]) await incomingAt(p, 'shared.bin').getByRole('button', { name: 'Accept' }).click();
+    for (const p of [b, c]) {
+      await completed(p, incomingAt(p, 'shared.bin'), 'downloadCompleted');
+      await expect(saved(p, 'shared.bin')).resolves.toEqual(digest(shared));
+    }
+    for (const peer of ['Bob', 'Carol']) await completed(a, outgoingTo(peer, 'shared.bin'), 'uploadCompleted');
   });
 
   it('encrypted chat shows the badge, and a peer with another secret cannot read it', async () => {
@@ -293,6 +309,17 @@ describe('demo page in real Chromium', () => {
     await stats.locator('[data-field="rtt"]', { hasText: /RTT \d/ }).waitFor({ timeout: 20_000 });
     await stats.locator('[data-field="bitrate"]', { hasText: 'kbit/s' }).waitFor({ timeout: 20_000 });
     await expect(stats.locator('canvas.sparkline').count()).resolves.toBe(3);
+    // The bitrate chart has drawn its line (non-transparent pixels) once two samples exist.
+    await a.page.waitForFunction(
+      (canvas) => {
+        const c = canvas as HTMLCanvasElement;
+        const data = c.getContext('2d')?.getImageData(0, 0, c.width, c.height).data ?? [];
+        for (let i = 3; i < data.length; i += 4) if ((data[i] ?? 0) > 0) return true;
+        return false;
+      },
+      await stats.locator('canvas.sparkline').first().elementHandle(),
+      { timeout: 20_000 },
+    );
     // The log panel shows SDK and demo entries.
     await a.page.locator('.log-message', { hasText: /^Joined "room-two"$/ }).waitFor();
 
