@@ -53,6 +53,8 @@ function createClient(url: string, role: Role): Redis {
     lazyConnect: true,
     connectionName: `skylink-${role}`,
     connectTimeout: 5000,
+    // Closing a connection that never came up arms a timer of this length (ioredis 5): keep it short.
+    disconnectTimeout: 200,
     // `sub` queues its (re)subscriptions; the others fail at once while Redis is away.
     enableOfflineQueue: role === 'sub',
     maxRetriesPerRequest: role === 'sub' ? null : 1,
