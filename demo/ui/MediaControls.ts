@@ -22,8 +22,9 @@ export class MediaControls {
   #busy = false;
 
   constructor(private readonly ctx: RoomContext) {
-    this.#mic.addEventListener('click', () => void this.#toggleMute('audio'));
-    this.#cam.addEventListener('click', () => void this.#toggleMute('video'));
+    // Without published media the buttons start it (sendStream); with media they mute/unmute it.
+    this.#mic.addEventListener('click', () => void (this.#hasAudio ? this.#toggleMute('audio') : this.#switchDevice('audio')));
+    this.#cam.addEventListener('click', () => void (this.#hasVideo ? this.#toggleMute('video') : this.#switchDevice('video')));
     this.#screen.addEventListener('click', () => void this.#toggleScreen());
     this.#micSelect.addEventListener('change', () => void this.#switchDevice('audio'));
     this.#camSelect.addEventListener('change', () => void this.#switchDevice('video'));
@@ -63,12 +64,12 @@ export class MediaControls {
   }
 
   #render(): void {
-    this.#mic.textContent = this.#audioMuted ? 'Unmute microphone' : 'Mute microphone';
-    this.#mic.setAttribute('aria-pressed', String(this.#audioMuted));
-    this.#mic.disabled = this.#busy || !this.#hasAudio;
-    this.#cam.textContent = this.#videoMuted ? 'Turn camera on' : 'Turn camera off';
-    this.#cam.setAttribute('aria-pressed', String(this.#videoMuted));
-    this.#cam.disabled = this.#busy || !this.#hasVideo;
+    this.#mic.textContent = !this.#hasAudio ? 'Start microphone' : this.#audioMuted ? 'Unmute microphone' : 'Mute microphone';
+    this.#mic.setAttribute('aria-pressed', String(this.#hasAudio && this.#audioMuted));
+    this.#mic.disabled = this.#busy;
+    this.#cam.textContent = !this.#hasVideo ? 'Start camera' : this.#videoMuted ? 'Turn camera on' : 'Turn camera off';
+    this.#cam.setAttribute('aria-pressed', String(this.#hasVideo && this.#videoMuted));
+    this.#cam.disabled = this.#busy;
     this.#screen.textContent = this.#sharing ? 'Stop sharing' : 'Share screen';
     this.#screen.setAttribute('aria-pressed', String(this.#sharing));
     this.#screen.disabled = this.#busy;
@@ -131,15 +132,19 @@ export class MediaControls {
     }
   }
 
-  /** Re-publishes our media with the chosen device (also starts that kind when it was off). */
+  /** Re-publishes our media with the chosen devices; starts `kind` when it was not published yet. */
   #switchDevice(kind: 'audio' | 'video'): Promise<void> {
-    const audio = this.#hasAudio || kind === 'audio' ? { deviceId: this.#micSelect.value } : false;
-    const video = this.#hasVideo || kind === 'video' ? { deviceId: this.#camSelect.value } : false;
-    return this.#run(kind === 'audio' ? 'Switch microphone' : 'Switch camera', async () => {
+    const starting = kind === 'audio' ? !this.#hasAudio : !this.#hasVideo;
+    const device = (select: HTMLSelectElement) => (select.value ? { deviceId: select.value } : true);
+    const audio = this.#hasAudio || kind === 'audio' ? device(this.#micSelect) : false;
+    const video = this.#hasVideo || kind === 'video' ? device(this.#camSelect) : false;
+    const what = kind === 'audio' ? 'Microphone' : 'Camera';
+    return this.#run(starting ? `Start ${what.toLowerCase()}` : `Switch ${what.toLowerCase()}`, async () => {
       const [audioStream, videoStream] = await this.ctx.skylink.sendStream(this.ctx.roomName, { audio, video });
       this.setPublished(audioStream !== null, videoStream !== null);
       this.setMuted(false, false);
-      this.#status.set(kind === 'audio' ? 'Microphone switched' : 'Camera switched', 'ok');
+      this.#status.set(starting ? `${what} started` : `${what} switched`, 'ok');
+      void this.refreshDevices(); // labels appear once permission is granted
     });
   }
 }

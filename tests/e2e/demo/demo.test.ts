@@ -66,7 +66,7 @@ describe('demo page in real Chromium', () => {
     await screenshot(a, '01-start');
   });
 
-  it('two pages join the same room, see each other and chat publicly, privately and over P2P', async () => {
+  it('three pages join without media, chat publicly, privately and over P2P; one starts its camera later', async () => {
     const [a, b, c] = (await open('Alice', 'Bob', 'Carol')) as [DemoPage, DemoPage, DemoPage];
     await joinRoom(a, 'meet');
     await joinRoom(b, 'meet');
@@ -101,6 +101,12 @@ describe('demo page in real Chromium', () => {
     await sendChat(b, 'meet', 'bob says hi', { via: 'p2p' });
     await chatMessage(c, 'meet', 'bob says hi').waitFor();
     await expect(chatMessage(c, 'meet', 'psst bob').count()).resolves.toBe(0);
+
+    // Carol joined without media: "Start camera" publishes it, and Alice sees her video.
+    await roomView(c, 'meet').getByRole('button', { name: 'Start camera' }).click();
+    await roomView(c, 'meet').locator('.media-controls .status', { hasText: 'Camera started' }).waitFor();
+    await remoteVideoPlaying(a, 'meet', 'Carol');
+    await roomView(c, 'meet').getByRole('button', { name: 'Turn camera off' }).waitFor();
 
     await screenshot(a, '02-chat-alice');
     await screenshot(b, '02-chat-bob');
