@@ -489,7 +489,15 @@ export class SignalingServer {
     if (!this.#sessions.detach(conn, m)) return;
     const removed = await this.#deps.registry.removeMember(m.rid, m.sid);
     this.#log.info('peer left', { rid: m.rid, sid: m.sid, why });
-    if (removed && !this.#shuttingDown) await this.#broadcast(m, { type: 'bye', rid: m.rid, mid: m.sid });
+    if (!removed) return;
+    const bye = { type: 'bye', rid: m.rid, mid: m.sid } as const;
+    if (!this.#shuttingDown) {
+      await this.#broadcast(m, bye);
+    } else if (this.#deps.clustered && !m.resumable) {
+      // Shutdown: members here get `roomclose`; those on other instances stay and must learn that a
+      // 2.x member is gone (resumable members come back through another instance: no bye).
+      await this.#broadcast(m, bye, (other) => !this.#sessions.holds(m.rid, other.sid));
+    }
   }
 
   /**

@@ -234,6 +234,36 @@ describe('two instances on one Redis', () => {
   });
 });
 
+describe('closing one instance', () => {
+  it('announces its 2.x members to the other instance, not its resumable ones, which come back with their sid', async () => {
+    const keyPrefix = `c${++prefixCounter}:`;
+    const [a, b] = await Promise.all([startServer(clusterConfig(keyPrefix)), startServer(clusterConfig(keyPrefix))]);
+    const clients: TestClient[] = [];
+    try {
+      const stays = await enterPeer(b.url, 'restart');
+      const legacy = await enterPeer(a.url, 'restart', { connect: connectV2 });
+      const sdk = await enterPeer(a.url, 'restart', { joinExtra: { resumable: true } });
+      clients.push(stays.client, legacy.client, sdk.client);
+      await stays.client.nextOfType('enter', (m) => m.mid === sdk.sid);
+      await a.close();
+      expect(await legacy.client.nextOfType('redirect')).toMatchObject({ action: 'reject', reason: 'roomclose' });
+      expect(await stays.client.nextOfType('bye')).toEqual({ type: 'bye', rid: stays.rid, mid: legacy.sid });
+      // The SDK client resumes through B: same sid, announced again with enter, never with bye.
+      const back = await enterPeer(b.url, 'restart', {
+        joinExtra: { resumable: true, resumeSid: sdk.sid, resumeToken: sdk.inRoom.resumeToken },
+      });
+      clients.push(back.client);
+      expect(back.inRoom).toMatchObject({ sid: sdk.sid, resumed: false });
+      await stays.client.nextOfType('enter', (m) => m.mid === sdk.sid);
+      expect(stays.client.receivedMatching((m) => m.type === 'bye' && m.mid === sdk.sid)).toEqual([]);
+      expect(legacy.client.receivedMatching((m) => m.type === 'bye')).toEqual([]);
+    } finally {
+      clients.forEach((c) => c.close());
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+});
+
 describe('stored messages on Redis', () => {
   it('are written through one instance, read through the other, and survive restarting both', async () => {
     const keyPrefix = `c${++prefixCounter}:`;
