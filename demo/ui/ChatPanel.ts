@@ -12,6 +12,8 @@ const EVERYONE = '';
 
 interface Entry {
   sender: string;
+  /** Sender peer id (names are filled in again when the peer's info arrives later). */
+  senderId: string;
   isSelf: boolean;
   content: unknown;
   timeStamp?: string;
@@ -100,9 +102,14 @@ export class ChatPanel {
     ]);
   }
 
-  /** Updates the "To" list. */
+  /** Updates the "To" list, and the sender names of messages that arrived before a peer's info (history). */
   setPeers(peers: PeerSummary[]): void {
     setOptions(this.#target, [{ value: EVERYONE, label: 'Everyone' }, ...peers.map((p) => ({ value: p.id, label: p.name }))]);
+    for (const peer of peers) {
+      for (const item of this.#list.querySelectorAll<HTMLElement>(`.message:not(.message-self)[data-sender-id="${CSS.escape(peer.id)}"] .message-sender`)) {
+        item.textContent = peer.name;
+      }
+    }
   }
 
   /** Our join was confirmed: apply the secret from the join form, sync persistence, load history. */
@@ -213,6 +220,7 @@ export class ChatPanel {
     const target = Array.isArray(m.targetPeerId) ? m.targetPeerId[0] : m.targetPeerId;
     this.#append({
       sender: detail.isSelf ? 'You' : this.ctx.nameOf(detail.peerId),
+      senderId: detail.peerId,
       isSelf: detail.isSelf,
       content: m.content,
       ...(m.timeStamp !== undefined ? { timeStamp: m.timeStamp } : {}),
@@ -234,6 +242,7 @@ export class ChatPanel {
       this.#seenStored.add(key);
       this.#append({
         sender: m.senderPeerId === self ? 'You' : this.ctx.nameOf(m.senderPeerId),
+        senderId: m.senderPeerId,
         isSelf: m.senderPeerId === self,
         content: m.content,
         timeStamp: m.timeStamp,
@@ -263,6 +272,7 @@ export class ChatPanel {
         'data-path': e.viaP2P ? 'p2p' : 'signaling',
         'data-encrypted': String(e.encrypted),
         'data-stored': String(e.stored),
+        'data-sender-id': e.senderId,
       },
       [
         el('div', { class: 'message-meta' }, [

@@ -271,6 +271,7 @@ describe('demo page in real Chromium', () => {
     await stored.waitFor();
     await expect(stored.getAttribute('data-stored')).resolves.toBe('true');
     await expect(stored.getAttribute('data-encrypted')).resolves.toBe('true');
+    await stored.locator('.message-sender', { hasText: 'Alice' }).waitFor(); // named once Alice's info arrives
     await screenshot(b, '04-stored-history');
   });
 
