@@ -74,16 +74,17 @@ export async function connectRedis(url: string, log: ServerLogger, timeoutMs: nu
     sub: createClient(url, 'sub'),
   };
   const reconnectListeners: Array<() => void> = [];
+  let closing = false;
   for (const [role, client] of Object.entries(clients) as Array<[Role, Redis]>) {
     let down = false;
     let connectedOnce = false;
     client.on('error', (err: Error) => {
-      if (down || !connectedOnce) return;
+      if (down || !connectedOnce || closing) return;
       down = true;
       log.error('redis connection lost', { role, endpoint, err: err.message });
     });
     client.on('close', () => {
-      if (connectedOnce && !down && client.status !== 'end') {
+      if (connectedOnce && !down && !closing) {
         down = true;
         log.error('redis connection lost', { role, endpoint });
       }
@@ -101,6 +102,7 @@ export async function connectRedis(url: string, log: ServerLogger, timeoutMs: nu
 
   const all = Object.values(clients);
   const close = async (): Promise<void> => {
+    closing = true;
     await Promise.all(
       all.map(async (c) => {
         if (c.status === 'end') return;

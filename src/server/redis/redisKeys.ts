@@ -67,9 +67,7 @@ export class RedisKeys {
   }
 }
 
-/** `"<rid> <sid>"`: room keys never contain a space. */
-export const memberRef = (rid: string, sid: string): string => `${rid} ${sid}`;
-
+/** Parses the `"<rid> <sid>"` entries of `instanceMembers` (room keys never contain a space). */
 export function parseMemberRef(ref: string): { rid: string; sid: string } | undefined {
   const space = ref.indexOf(' ');
   return space > 0 ? { rid: ref.slice(0, space), sid: ref.slice(space + 1) } : undefined;

@@ -293,6 +293,8 @@ describe('stored messages on Redis', () => {
 
       clients.splice(0).forEach((c) => c.close());
       await Promise.all([a.close(), b.close()]);
+      // A graceful stop closes the Redis connections without reporting them lost.
+      expect([...a.logs, ...b.logs].filter((e) => e.msg.startsWith('redis connection'))).toEqual([]);
       [a, b] = await Promise.all([startServer(clusterConfig(keyPrefix)), startServer(clusterConfig(keyPrefix))]);
       for (const srv of [a, b]) {
         const p = await joinPeer(srv.url, 'stored', { appKey: 'chat' });
