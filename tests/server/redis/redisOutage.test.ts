@@ -101,7 +101,12 @@ describe('a Redis outage while serving', () => {
     // drop their sockets and the clients join again.
     await redis.restart();
     await p2.client.waitForDisconnect(8000);
-    await b.waitForLog((e) => e.msg.startsWith('this instance was presumed dead'), 8000);
+    for (const srv of [a, b]) {
+      await srv.waitForLog((e) => e.msg.startsWith('this instance was presumed dead'), 8000);
+      for (const role of ['data', 'pub', 'sub']) {
+        await srv.waitForLog((e) => e.msg === 'redis connection restored' && e.role === role, 8000);
+      }
+    }
     const q1 = await enterOn(a, 'outage');
     const q2 = await enterOn(b, 'outage');
     await q1.client.nextOfType('enter', (m) => m.mid === q2.sid);
