@@ -1,5 +1,9 @@
 import { defineConfig } from 'tsup';
 
+// The self-contained browser bundles target the browsers the SDK runs on (the demo's targets too):
+// their native class fields and private methods are ~1.4 KB gzip smaller than es2020's lowered helpers.
+const BROWSER_BUNDLE_TARGET = ['chrome91', 'firefox90', 'safari15'];
+
 // Three outputs: the npm entry for bundlers (dependencies stay external), self-contained
 // minified browser bundles (IIFE + ESM) for plain <script> use, and the Node server.
 export default defineConfig([
@@ -19,7 +23,7 @@ export default defineConfig([
     minify: true,
     sourcemap: true,
     noExternal: [/.*/],
-    target: 'es2020',
+    target: BROWSER_BUNDLE_TARGET,
     platform: 'browser',
   },
   {
@@ -31,7 +35,7 @@ export default defineConfig([
     minify: true,
     sourcemap: true,
     noExternal: [/.*/],
-    target: 'es2020',
+    target: BROWSER_BUNDLE_TARGET,
     platform: 'browser',
   },
   {
