@@ -5,7 +5,7 @@
  * The page talks to the server that serves it (`roomServer` = this page's host). Query parameters:
  * `?appKey=` (default `skylink-demo`), `?room=` and `?name=` prefill the join form.
  */
-import { Skylink, SkylinkEventManager, SkylinkEvents, type SkylinkEventMap } from './sdk';
+import { Skylink, SkylinkConstants, SkylinkEventManager, SkylinkEvents, type SkylinkEventMap } from './sdk';
 import { App } from './ui/App';
 import { LogPanel } from './ui/LogPanel';
 
@@ -85,9 +85,18 @@ on(E.DATA_TRANSFER_STATE, (d) => app.room(d.roomName)?.onTransferState(d));
 on(E.ON_INCOMING_DATA_REQUEST, (d) => app.room(d.roomName)?.onDataRequest(d));
 on(E.ON_INCOMING_DATA, (d) => app.room(d.roomName)?.onData(d));
 
-on(E.CHANNEL_OPEN, () => app.log('INFO', 'Connected to the signaling server'));
+// One signaling socket serves every room: its troubles are shown in each room.
+on(E.CHANNEL_OPEN, () => {
+  app.log('INFO', 'Connected to the signaling server');
+  for (const view of app.views()) view.onSignalingBack();
+});
 on(E.CHANNEL_CLOSE, (d) => app.log('WARN', `Signaling connection closed: ${d.reason}`));
-on(E.SOCKET_ERROR, (d) => app.log('ERROR', `Signaling socket error: ${d.error.message}`));
+on(E.SOCKET_ERROR, (d) => {
+  const { RECONNECTION_ATTEMPT, RECONNECTION_FAILED } = SkylinkConstants.SOCKET_ERROR;
+  const retrying = d.errorCode === RECONNECTION_ATTEMPT || d.errorCode === RECONNECTION_FAILED;
+  app.log(retrying ? 'WARN' : 'ERROR', `Signaling: ${d.error.message}`);
+  if (retrying) for (const view of app.views()) view.onSignalingTrouble(d.error.message);
+});
 on(E.READY_STATE_CHANGE, (d) => {
   if (d.error) app.log('ERROR', `Room "${d.roomName ?? ''}" not ready: ${d.error.content.message}`);
 });

@@ -3,16 +3,9 @@
  * `/dist/skylink.bundle.js` (esbuild keeps it external; demo/tsconfig.json maps it to src/index.ts
  * for the type checker). Plus small helpers to present SDK errors.
  */
-import Skylink, {
-  SkylinkConstants,
-  SkylinkError,
-  SkylinkErrorCode,
-  SkylinkEventManager,
-  SkylinkEvents,
-  SkylinkLogger,
-} from '/dist/skylink.bundle.js';
+import Skylink, { SkylinkConstants, SkylinkErrorCode, SkylinkEventManager, SkylinkEvents, SkylinkLogger } from '/dist/skylink.bundle.js';
 
-export { Skylink, SkylinkConstants, SkylinkError, SkylinkErrorCode, SkylinkEventManager, SkylinkEvents, SkylinkLogger };
+export { Skylink, SkylinkConstants, SkylinkEventManager, SkylinkEvents, SkylinkLogger };
 export type {
   ConnectionStatistics,
   DataTransferStateDetail,

@@ -101,7 +101,7 @@ export class App {
       secret,
       log: (level, message) => this.log(level, message),
       onLeaveRequested: (v) => void this.leave(v),
-      onClosed: (v) => this.#remove(v),
+      onClosed: (v, reason) => this.#remove(v, reason),
     });
     this.#add(key, view);
     this.#joinStatus.set(`Joining "${roomName}"…`);
@@ -117,6 +117,7 @@ export class App {
   }
 
   async leave(view: RoomView): Promise<void> {
+    view.expectLeave();
     try {
       await this.skylink.leaveRoom(view.roomName);
       this.log('INFO', `Left "${view.roomName}"`);
@@ -127,6 +128,7 @@ export class App {
   }
 
   async leaveAll(): Promise<void> {
+    for (const view of this.views()) view.expectLeave();
     try {
       const left = await this.skylink.leaveAllRooms();
       this.log('INFO', `Left ${left.map((r) => `"${r}"`).join(', ') || 'no rooms'}`);
@@ -151,10 +153,16 @@ export class App {
     this.select(key);
   }
 
-  #remove(view: RoomView): void {
+  #remove(view: RoomView, reason: string): void {
     const key = view.roomName.toLowerCase();
     const entry = this.#rooms.get(key);
     if (!entry || entry.view !== view) return;
+    if (view.endedUnexpectedly) {
+      // The server or the network ended the session: say so where the tab was.
+      const text = `Left "${view.roomName}": ${reason}`;
+      this.#joinStatus.set(text, 'error');
+      this.log('WARN', text);
+    }
     entry.tab.remove();
     entry.panel.remove();
     this.#rooms.delete(key);

@@ -79,6 +79,13 @@ export class RoomView implements RoomContext {
   readonly #selfMedia = new Map<string, { audioMuted: number; videoMuted: number }>();
   #selfId: string | null = null;
   #state: 'joining' | 'joined' | 'closed' = 'joining';
+  #wasJoined = false;
+  /** A reconnection notice is showing. */
+  #troubled = false;
+  /** We asked to leave (so the end of the session is not news). */
+  #leaving = false;
+  /** Why the server side ended the session, when it told us (SESSION_DISCONNECT, SYSTEM_ACTION reject). */
+  #endReason: string | null = null;
 
   constructor(opts: RoomViewOptions) {
     this.#opts = opts;
@@ -169,6 +176,7 @@ export class RoomView implements RoomContext {
 
   #upsertPeer(peerId: string, info: PeerInfo): void {
     const name = displayName(info.userData, peerId);
+    if (!this.#peers.has(peerId)) this.#stats.pollSoon();
     this.#peers.set(peerId, { id: peerId, name });
     this.#grid.ensurePeer(peerId, name, false);
     this.#grid.setName(peerId, name);
@@ -185,6 +193,7 @@ export class RoomView implements RoomContext {
   onPeerJoined(d: Detail<'peerJoined'>): void {
     if (d.isSelf) {
       this.#selfId = d.peerId;
+      this.#wasJoined = true;
       this.#setState('joined');
       this.#status.set(`In room "${this.roomName}" as ${this.#opts.displayName}`, 'ok');
       this.#people.upsert(d.peerId, this.#opts.displayName, true);
@@ -205,7 +214,7 @@ export class RoomView implements RoomContext {
 
   onPeerLeft(d: Detail<'peerLeft'>): void {
     if (d.isSelf) {
-      this.close('You left the room');
+      this.close(this.#leaving ? 'You left the room' : (this.#endReason ?? 'The session ended'));
       return;
     }
     const name = this.nameOf(d.peerId);
@@ -222,11 +231,38 @@ export class RoomView implements RoomContext {
   }
 
   onSystemAction(d: Detail<'systemAction'>): void {
-    this.#status.set(`Server: ${d.info || d.reason} (${d.action})`, d.action === 'reject' ? 'error' : 'info');
+    const text = `Server: ${d.info || d.reason} (${d.action})`;
+    if (d.action === 'reject') this.#endReason = text;
+    this.#status.set(text, d.action === 'reject' ? 'error' : 'info');
   }
 
+  /** The shared signaling socket is reconnecting. */
+  onSignalingTrouble(text: string): void {
+    if (this.#state !== 'joined') return;
+    this.#troubled = true;
+    this.#status.set(`${text}…`, 'error');
+  }
+
+  /** The signaling socket is connected again (the SDK resumes the room session). */
+  onSignalingBack(): void {
+    if (!this.#troubled) return;
+    this.#troubled = false;
+    this.#status.set(`In room "${this.roomName}" as ${this.#opts.displayName}`, 'ok');
+  }
+
+  /** The signaling session was lost for good (PEER_LEFT with `isSelf` follows). */
   onSessionDisconnect(d: Detail<'sessionDisconnect'>): void {
-    this.#status.set(`Connection to the server lost (${d.reason}); reconnecting…`, 'error');
+    this.#endReason = `Lost the connection to the server (${d.reason})`;
+  }
+
+  /** Marks the coming end of the session as asked for by the user. */
+  expectLeave(): void {
+    this.#leaving = true;
+  }
+
+  /** The session ended without the user asking (server, network), after the join had succeeded. */
+  get endedUnexpectedly(): boolean {
+    return this.#wasJoined && !this.#leaving;
   }
 
   onPeerConnectionState(d: Detail<'peerConnectionState'>): void {

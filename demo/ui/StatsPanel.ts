@@ -60,6 +60,7 @@ export class StatsPanel {
   readonly #peers = new Map<string, PeerStats>();
   #timer: ReturnType<typeof setTimeout> | null = null;
   #stopped = true;
+  #polling = false;
 
   constructor(private readonly ctx: RoomContext) {
     const heading = uid('stats-heading');
@@ -89,15 +90,33 @@ export class StatsPanel {
     this.#timer = null;
   }
 
+  /** A peer joined: measure soon instead of at the next 2 s tick. */
+  pollSoon(): void {
+    if (this.#stopped || this.#polling) return;
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#schedule(500);
+  }
+
   #schedule(delay: number): void {
     if (this.#stopped) return;
     this.#timer = setTimeout(() => void this.#poll(), delay);
   }
 
   async #poll(): Promise<void> {
+    this.#timer = null;
+    this.#polling = true;
+    try {
+      await this.#measure();
+    } finally {
+      this.#polling = false;
+    }
+    if (this.#timer === null) this.#schedule(INTERVAL_MS);
+  }
+
+  async #measure(): Promise<void> {
     const peers = this.ctx.remotePeers();
     if (peers.length === 0) {
-      this.#status.set('No peers yet');
+      this.#status.set('Waiting for someone to join');
     } else {
       try {
         const stats = await this.ctx.skylink.getConnectionStatus(this.ctx.roomName);
@@ -105,10 +124,9 @@ export class StatsPanel {
         for (const s of stats) if (s) this.#update(s);
       } catch (err) {
         this.#status.set(`Stats: ${errorText(err)}`, isNotImplemented(err) ? 'info' : 'error');
-        if (isNotImplemented(err)) return; // nothing to poll in this SDK build
+        if (isNotImplemented(err)) this.stop(); // nothing to poll in this SDK build
       }
     }
-    this.#schedule(INTERVAL_MS);
   }
 
   #row(peerId: string): PeerStats {

@@ -34,9 +34,10 @@ describe('demo page in real Chromium', () => {
   let server: TestSkylinkServer;
   const pages: DemoPage[] = [];
   const dataDir = mkdtempSync(join(tmpdir(), 'skylink-demo-'));
+  let staged: ReturnType<typeof stageDemo>;
 
   beforeAll(async () => {
-    const staged = stageDemo(dataDir);
+    staged = stageDemo(dataDir);
     [server, browser] = await Promise.all([startDemoServer(dataDir, staged), launchChromium()]);
   });
   afterEach(async () => {
@@ -371,5 +372,29 @@ describe('demo page in real Chromium', () => {
     const overflow = await a.page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     await screenshot(a, '11-phone-layout');
+  });
+
+  it('shows the reconnection while the server restarts, then the room carries on', async () => {
+    let own = await startDemoServer(dataDir, staged);
+    try {
+      const [a, b] = await Promise.all([openDemo(browser, own, 'Alice'), openDemo(browser, own, 'Bob')]);
+      pages.push(a, b);
+      await joinRoom(a, 'restart');
+      await joinRoom(b, 'restart');
+      await waitPeerConnected(a, 'restart', 'Bob');
+      const status = roomView(a, 'restart').locator('.room-status .status');
+      const port = own.port;
+      await own.close();
+      await status.and(a.page.locator('[data-tone="error"]')).filter({ hasText: 'Reconnecting' }).waitFor({ timeout: 20_000 });
+      await screenshot(a, '12-reconnecting');
+      own = await startDemoServer(dataDir, staged, port);
+      await status.filter({ hasText: 'In room "restart" as Alice' }).waitFor({ timeout: 30_000 });
+      // Same room, same peers: the tab stayed, and chat through the new server works.
+      await expect(a.page.getByRole('tab').allTextContents()).resolves.toEqual(['restart']);
+      await sendChat(a, 'restart', 'after the restart');
+      await chatMessage(b, 'restart', 'after the restart').waitFor({ timeout: 20_000 });
+    } finally {
+      await own.close();
+    }
   });
 });

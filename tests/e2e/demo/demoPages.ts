@@ -37,10 +37,11 @@ export function stageDemo(dir: string): { site: string; dist: string } {
 
 /**
  * The project's server as `npm start` runs it (dev mode, the site at /, the bundle at /dist, stored
- * messages in a file under `dir`), on loopback and a free port.
+ * messages in a file under `dir`), on loopback and a free port (or `port`, to restart one).
  */
-export function startDemoServer(dir: string, staged: { site: string; dist: string }): Promise<TestSkylinkServer> {
+export function startDemoServer(dir: string, staged: { site: string; dist: string }, port = 0): Promise<TestSkylinkServer> {
   return startSkylinkServer({
+    port,
     staticDir: staged.site,
     staticMounts: { '/dist': staged.dist },
     storage: { kind: 'file', path: join(dir, 'messages.jsonl') },
