@@ -1,8 +1,35 @@
 import { defineConfig } from 'tsup';
+import type { Plugin } from 'esbuild';
 
 // The self-contained browser bundles target the browsers the SDK runs on (the demo's targets too):
 // their native class fields and private methods are ~1.4 KB gzip smaller than es2020's lowered helpers.
 const BROWSER_BUNDLE_TARGET = ['chrome91', 'firefox90', 'safari15'];
+
+// The SDK always connects with `transports: ['websocket']` (as 2.x clients did), but engine.io-client's
+// default transport table also pulls HTTP long-polling (XHR, plus a pagehide listener that aborts its
+// requests) and WebTransport into the bundle. In the self-contained bundles the table holds only the
+// WebSocket transport, and the now unreferenced polling/WebTransport modules are marked side-effect
+// free so they drop out. Bundlers of the npm entry resolve socket.io-client themselves.
+const engineIoWebSocketOnly: Plugin = {
+  name: 'engine-io-websocket-only',
+  setup(build) {
+    build.onLoad({ filter: /engine\.io-client[\\/]build[\\/]esm[\\/]transports[\\/]index\.js$/ }, (args) => ({
+      contents: 'import { WS } from "./websocket.node.js";\nexport const transports = { websocket: WS };\n',
+      loader: 'js',
+      resolveDir: args.path.replace(/[\\/]index\.js$/, ''),
+    }));
+    build.onResolve({ filter: /(polling[\w.-]*|webtransport)\.js$/ }, async (args) => {
+      if (args.pluginData === 'engine-io-websocket-only' || !/engine\.io-client/.test(args.importer)) return undefined;
+      const resolved = await build.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        pluginData: 'engine-io-websocket-only',
+      });
+      return { ...resolved, sideEffects: false };
+    });
+  },
+};
 
 // Three outputs: the npm entry for bundlers (dependencies stay external), self-contained
 // minified browser bundles (IIFE + ESM) for plain <script> use, and the Node server.
@@ -25,6 +52,7 @@ export default defineConfig([
     noExternal: [/.*/],
     target: BROWSER_BUNDLE_TARGET,
     platform: 'browser',
+    esbuildPlugins: [engineIoWebSocketOnly],
   },
   {
     entry: { skylink: 'src/index.ts' },
@@ -37,6 +65,7 @@ export default defineConfig([
     noExternal: [/.*/],
     target: BROWSER_BUNDLE_TARGET,
     platform: 'browser',
+    esbuildPlugins: [engineIoWebSocketOnly],
   },
   {
     entry: { 'server/index': 'src/server/index.ts', 'server/cli': 'src/server/cli.ts' },
