@@ -34,10 +34,10 @@ describe('demo page in real Chromium', () => {
   let server: TestSkylinkServer;
   const pages: DemoPage[] = [];
   const dataDir = mkdtempSync(join(tmpdir(), 'skylink-demo-'));
-  let staged: ReturnType<typeof stageDemo>;
+  let staged: Awaited<ReturnType<typeof stageDemo>>;
 
   beforeAll(async () => {
-    staged = stageDemo(dataDir);
+    staged = await stageDemo(dataDir);
     [server, browser] = await Promise.all([startDemoServer(dataDir, staged), launchChromium()]);
   });
   afterEach(async () => {
@@ -396,5 +396,19 @@ describe('demo page in real Chromium', () => {
     } finally {
       await own.close();
     }
+  });
+
+  it('when the browser refuses camera and microphone, the page joins without media and says why', async () => {
+    const [a] = (await open('Alice')) as [DemoPage];
+    // Stand-in for a user who clicks "Block" (Chromium's fake UI always allows).
+    await a.page.context().addInitScript(() => {
+      navigator.mediaDevices.getUserMedia = () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError'));
+    });
+    await a.page.reload();
+    await a.page.locator('#sdk-info', { hasText: /^SDK \d/ }).waitFor();
+    await joinRoom(a, 'refused', { audio: true, video: true });
+    await roomView(a, 'refused').locator('.media-controls .status', { hasText: 'MEDIA_PERMISSION_DENIED' }).waitFor();
+    await roomView(a, 'refused').locator('.media-controls .status', { hasText: 'Joined without media' }).waitFor();
+    await roomView(a, 'refused').getByRole('button', { name: 'Start camera' }).waitFor();
   });
 });

@@ -4,7 +4,7 @@
  * buttons, what the page shows). Waits are DOM conditions with timeouts, never sleeps.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, mkdirSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { openPage, startSkylinkServer, type TestSkylinkServer } from '../rig';
@@ -12,13 +12,22 @@ import { openPage, startSkylinkServer, type TestSkylinkServer } from '../rig';
 const ROOT = resolve(__dirname, '../../..');
 export const SCREENSHOT_DIR = join(ROOT, 'test-output/demo');
 
+/** Waits (up to 2 min) for a build output that a `tsup` run in the working tree may be rewriting. */
+async function builtFile(path: string): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (!existsSync(path)) {
+    if (Date.now() > deadline) throw new Error(`${path} is missing: run \`npx tsup\` first`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 /**
  * A snapshot of the site under `dir`: demo/'s static files, demo/main.ts compiled by
  * scripts/build-demo.mjs (as `npm start` does) into `site/.build/main.js`, and the SDK bundle in
  * `dist/`. Serving copies keeps the test independent of other builds running in the working tree
  * (`tsup` empties dist/ while it builds).
  */
-export function stageDemo(dir: string): { site: string; dist: string } {
+export async function stageDemo(dir: string): Promise<{ site: string; dist: string }> {
   const site = join(dir, 'site');
   const dist = join(dir, 'dist');
   cpSync(join(ROOT, 'demo'), site, {
@@ -31,7 +40,10 @@ export function stageDemo(dir: string): { site: string; dist: string } {
   });
   if (result.status !== 0) throw new Error(`demo build failed:\n${result.stderr}${result.stdout}`);
   mkdirSync(dist);
-  for (const file of ['skylink.bundle.js', 'skylink.bundle.js.map']) copyFileSync(join(ROOT, 'dist', file), join(dist, file));
+  for (const file of ['skylink.bundle.js', 'skylink.bundle.js.map']) {
+    await builtFile(join(ROOT, 'dist', file));
+    copyFileSync(join(ROOT, 'dist', file), join(dist, file));
+  }
   return { site, dist };
 }
 
