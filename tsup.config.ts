@@ -31,6 +31,20 @@ const engineIoWebSocketOnly: Plugin = {
   },
 };
 
+// crypto-js/evpkdf requires ./sha1 and ./hmac, but the only KDF the bundle runs is the OpenSSL
+// passphrase scheme of crypto-js/aes, whose default hasher is MD5 (src/crypto/compatCipher.ts never
+// passes another); nothing else in the bundle uses SHA1 or HMAC. The self-contained bundles load
+// those two modules as empty ones.
+const cryptoJsUnusedHashers: Plugin = {
+  name: 'crypto-js-unused-hashers',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/(sha1|hmac)$/ }, (args) =>
+      /crypto-js[\\/]evpkdf\.js$/.test(args.importer) ? { path: args.path, namespace: 'crypto-js-unused' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'crypto-js-unused' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
+  },
+};
+
 // Three outputs: the npm entry for bundlers (dependencies stay external), self-contained
 // minified browser bundles (IIFE + ESM) for plain <script> use, and the Node server.
 export default defineConfig([
@@ -52,7 +66,7 @@ export default defineConfig([
     noExternal: [/.*/],
     target: BROWSER_BUNDLE_TARGET,
     platform: 'browser',
-    esbuildPlugins: [engineIoWebSocketOnly],
+    esbuildPlugins: [engineIoWebSocketOnly, cryptoJsUnusedHashers],
   },
   {
     entry: { skylink: 'src/index.ts' },
@@ -65,7 +79,7 @@ export default defineConfig([
     noExternal: [/.*/],
     target: BROWSER_BUNDLE_TARGET,
     platform: 'browser',
-    esbuildPlugins: [engineIoWebSocketOnly],
+    esbuildPlugins: [engineIoWebSocketOnly, cryptoJsUnusedHashers],
   },
   {
     entry: { 'server/index': 'src/server/index.ts', 'server/cli': 'src/server/cli.ts' },
