@@ -100,7 +100,7 @@ export async function run(ctx) {
     rows,
     notes: [
       'KB = 1000 bytes. One measurement each: sizes are deterministic.',
-      `Ours: ${budget.file} as built by tsup (esbuild, minify, ESM, es2020, every dependency bundled: webrtc-adapter, socket.io-client v4, crypto-js modules).`,
+      `Ours: ${budget.file} as built by tsup (esbuild, minify, ESM, Chrome 91 / Firefox 90 / Safari 15, every dependency bundled: webrtc-adapter, socket.io-client v4 with the WebSocket transport only, the crypto-js modules AES needs).`,
       'skylinkjs 2.7.2: its npm ES sources bundled with esbuild (minify, ESM, es2020), socket.io-client v2 bundled in for fairness (its own build expects a global `io`).',
       "livekit-client: `export { Room } from 'livekit-client'` bundled with the same esbuild options (tree-shaken, dependencies included).",
     ],
