@@ -65,6 +65,7 @@ on(E.SYSTEM_ACTION, (d) => {
   app.log(d.action === 'reject' ? 'ERROR' : 'WARN', `Server ${d.action} in "${d.roomName}": ${d.info} (${d.reason})`);
 });
 on(E.SESSION_DISCONNECT, (d) => app.room(d.roomName)?.onSessionDisconnect(d));
+on(E.HANDSHAKE_PROGRESS, (d) => app.room(d.roomName)?.onHandshakeProgress(d));
 on(E.PEER_CONNECTION_STATE, (d) => app.room(d.roomName)?.onPeerConnectionState(d));
 on(E.ICE_CONNECTION_STATE, (d) => app.room(d.roomName)?.onIceConnectionState(d));
 on(E.DATA_CHANNEL_STATE, (d) => app.room(d.roomName)?.onDataChannelState(d));

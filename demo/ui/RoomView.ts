@@ -82,6 +82,8 @@ export class RoomView implements RoomContext {
   #wasJoined = false;
   /** A reconnection notice is showing. */
   #troubled = false;
+  /** Reconnected, waiting for the room session to be taken back. */
+  #resuming = false;
   /** We asked to leave (so the end of the session is not news). */
   #leaving = false;
   /** Why the server side ended the session, when it told us (SESSION_DISCONNECT, SYSTEM_ACTION reject). */
@@ -243,11 +245,24 @@ export class RoomView implements RoomContext {
     this.#status.set(`${text}…`, 'error');
   }
 
-  /** The signaling socket is connected again (the SDK resumes the room session). */
+  /** The signaling socket is connected again; the SDK now resumes the room session. */
   onSignalingBack(): void {
     if (!this.#troubled) return;
     this.#troubled = false;
+    this.#resuming = true;
+    this.#status.set('Reconnected to the server', 'ok');
+  }
+
+  /**
+   * HANDSHAKE_PROGRESS: our own `enter` after a reconnection means the server took us back into the
+   * room (a restarted server forgot it; a server that kept our seat sends nothing, and the notice
+   * above stays).
+   */
+  onHandshakeProgress(d: Detail<'handshakeProgress'>): void {
+    if (!this.#resuming || d.state !== 'enter' || d.peerId !== this.#selfId) return;
+    this.#resuming = false;
     this.#status.set(`In room "${this.roomName}" as ${this.#opts.displayName}`, 'ok');
+    this.log('INFO', `Back in "${this.roomName}"`);
   }
 
   /** The signaling session was lost for good (PEER_LEFT with `isSelf` follows). */

@@ -388,7 +388,11 @@ describe('demo page in real Chromium', () => {
       await status.and(a.page.locator('[data-tone="error"]')).filter({ hasText: 'Reconnecting' }).waitFor({ timeout: 20_000 });
       await screenshot(a, '12-reconnecting');
       own = await startDemoServer(dataDir, staged, port);
-      await status.filter({ hasText: 'In room "restart" as Alice' }).waitFor({ timeout: 30_000 });
+      // Both sockets come back and both pages are taken back into the room by the new server.
+      for (const p of [a, b]) {
+        await p.page.locator('.log-message', { hasText: /^Back in "restart"$/ }).waitFor({ timeout: 30_000 });
+        await roomView(p, 'restart').locator('.room-status .status', { hasText: `In room "restart" as ${p.name}` }).waitFor();
+      }
       // Same room, same peers: the tab stayed, and chat through the new server works.
       await expect(a.page.getByRole('tab').allTextContents()).resolves.toEqual(['restart']);
       await sendChat(a, 'restart', 'after the restart');
