@@ -64,7 +64,11 @@ function createStore(
 ): MessageStore {
   if (config.messageStore) return config.messageStore;
   const { storage } = config;
-  const limits = { maxPerRoom: storage.maxPerRoom, maxAgeMs: storage.maxAgeMs };
+  // Only the limits that were set: an explicit `undefined` would override the stores' defaults.
+  const limits = {
+    ...(storage.maxPerRoom !== undefined ? { maxPerRoom: storage.maxPerRoom } : {}),
+    ...(storage.maxAgeMs !== undefined ? { maxAgeMs: storage.maxAgeMs } : {}),
+  };
   if (cluster) return cluster.createMessageStore(limits);
   if (storage.kind === 'file' && storage.path) {
     return new JsonlMessageStore({

@@ -96,6 +96,16 @@ describe('stored messages', () => {
     expect(items[0]?.timeStamp as number).toBeLessThanOrEqual(items[1]?.timeStamp as number);
   });
 
+  it('stores messages with the default in-memory store too (no storage option)', async () => {
+    await srv.close();
+    srv = await startServer({ dev: false, apps: APPS });
+    const a = await join('mem');
+    const b = await join('mem');
+    a.client.send(persistent(a, 'U2FsdGVkX1-mem'));
+    await b.client.nextOfType('message');
+    expect((await getStored(b)).map((m) => m.data)).toEqual(['U2FsdGVkX1-mem']);
+  });
+
   it('relays but does not store a persistent message over the stored-record limit', async () => {
     const a = await join('big');
     const b = await join('big');
