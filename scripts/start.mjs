@@ -2,7 +2,7 @@
 // `npm start`: builds the SDK and the demo, then runs the room/signaling server on its embedded
 // default (dev mode: any app key; stored messages in a local file) serving the demo page.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -15,21 +15,8 @@ const run = (cmd, args) => {
 if (!process.argv.includes('--no-build')) run(process.execPath, [join(root, 'node_modules/tsup/dist/cli-default.js')]);
 
 // The demo is plain TypeScript compiled to one ES module that imports the built SDK bundle.
-const demoEntry = join(root, 'demo/main.ts');
-if (existsSync(demoEntry)) {
-  const { build } = await import('esbuild');
-  await build({
-    entryPoints: [demoEntry],
-    outfile: join(root, 'demo/.build/main.js'),
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2020',
-    sourcemap: true,
-    external: ['/dist/*'],
-    logLevel: 'warning',
-  });
-}
+const { buildDemo, DEMO_APPS } = await import('./build-demo.mjs');
+await buildDemo();
 
 const dataDir = join(root, '.skylink-data');
 mkdirSync(dataDir, { recursive: true });
@@ -38,6 +25,7 @@ const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? '127.0.0.1';
 const server = await createSkylinkServer({
   dev: true,
+  apps: DEMO_APPS,
   port,
   host,
   staticDir: join(root, 'demo'),
