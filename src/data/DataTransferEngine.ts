@@ -72,6 +72,7 @@ export const DEFAULT_FAST_TUNING: Readonly<FastTuning> = Object.freeze({
   highWaterBytes: 4 * 1024 * 1024,
   lowWaterBytes: 1024 * 1024,
   closeGraceMs: 5000,
+  readyRepeatMs: 1000,
 });
 
 /** Per room and peer: the main channel and the transfers with that peer. */

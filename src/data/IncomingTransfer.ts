@@ -31,6 +31,7 @@ export class IncomingTransfer extends Transfer {
   private readonly count: number;
   private received = 0;
   private verifying = false;
+  private readyTimer: ReturnType<typeof setTimeout> | undefined;
   private settleResponse: { resolve: (r: DataTransferResult) => void; reject: (e: Error) => void } | null = null;
 
   constructor(
@@ -107,18 +108,33 @@ export class IncomingTransfer extends Transfer {
   /** Takes the dedicated channel and tells the sender (ACK 0 on it) that chunks can flow. */
   override attachChannel(channel: DataChannelLike): void {
     super.attachChannel(channel);
-    const ready = (): void => {
-      if (!this.isDone) this.sendControl({ type: 'ACK', ackN: 0 });
-    };
-    if (channel.readyState === 'open') ready();
+    if (channel.readyState === 'open') this.sendReady();
     else {
       const stop = listen(channel, {
         open: () => {
           stop();
-          ready();
+          this.sendReady();
         },
       });
     }
+  }
+
+  /**
+   * The "ready" ACK 0, repeated every `readyRepeatMs` until the first chunk arrives (the sender
+   * ignores the repeats). Sent once, it could be lost: in Chromium on a loaded machine both ends of
+   * the channel were open and the receiver's `send()` did not throw, yet the sender never got it,
+   * and both sides waited for each other until the stall timeout.
+   */
+  private sendReady(): void {
+    this.readyTimer = undefined;
+    if (this.isDone || this.received > 0 || this.channel?.readyState !== 'open') return;
+    this.sendControl({ type: 'ACK', ackN: 0 });
+    this.readyTimer = setTimeout(() => this.sendReady(), this.host.tuning.readyRepeatMs);
+  }
+
+  private stopReady(): void {
+    if (this.readyTimer !== undefined) clearTimeout(this.readyTimer);
+    this.readyTimer = undefined;
   }
 
   /** One 2.x base64 chunk from the main channel. */
@@ -149,6 +165,7 @@ export class IncomingTransfer extends Transfer {
   }
 
   protected settle(state: DataTransferState, error: Error | string | undefined): void {
+    this.stopReady();
     this.assembler?.discard();
     const pending = this.settleResponse;
     this.settleResponse = null;
@@ -197,6 +214,7 @@ export class IncomingTransfer extends Transfer {
     }
     this.assembler.append(chunk.payload);
     this.received += 1;
+    this.stopReady();
     this.armTimer();
     const segmentChunks = this.offer?.segmentChunks ?? 1;
     if (this.received < this.count && this.received % segmentChunks === 0) {

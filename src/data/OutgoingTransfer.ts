@@ -274,7 +274,9 @@ export class OutgoingTransfer extends Transfer {
 
   private handleFastAck(ackN: number): void {
     const total = this.reader?.chunkCount ?? 0;
-    if (ackN === 0 && !this.pumping && this.channel && this.reader) {
+    if (ackN === 0 && this.pumping) {
+      // A repeat of the receiver's "ready" ACK (IncomingTransfer.sendReady): nothing to do.
+    } else if (ackN === 0 && this.channel && this.reader) {
       // Chrome can deliver the receiver's first message before our `open` event: wait for it.
       if (this.channel.readyState === 'open') this.startPump();
       else this.readyEarly = true;

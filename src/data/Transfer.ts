@@ -27,6 +27,8 @@ export interface FastTuning {
   lowWaterBytes: number;
   /** How long the sender of a final CANCEL / ERROR keeps the channel for the peer to close it. */
   closeGraceMs: number;
+  /** The receiver repeats its "ready" ACK 0 this often until the first chunk arrives. */
+  readyRepeatMs: number;
 }
 
 /** Everything a transfer needs from the engine: one peer of one room. */

@@ -206,6 +206,75 @@ describe('DataTransferEngine fast mode (two SDK peers)', () => {
     expect(jsonSent((alice.opened[0] as [FakeChannel, FakeChannel])[1])[0]).toMatchObject({ type: 'ACK', ackN: 0 });
   });
 
+  /**
+   * A pair whose fast-mode channels get `tamper` applied to the receiver's (bob's) end before bob
+   * gets it; both ends are open by then, as Chromium reports them.
+   */
+  function tamperedPair(tamper: (far: FakeChannel, send: (data: string | ArrayBuffer) => void) => void, bob: Partial<DataTransferEngineOptions> = {}) {
+    const sides: { alice?: Side; bob?: Side } = {};
+    const built = pair({
+      bob,
+      alice: {
+        openChannel: (roomKey, _peerId, label) => {
+          const [near, far] = channelPair(label, { connecting: true });
+          tamper(far, FakeChannel.prototype.send.bind(far) as (data: string | ArrayBuffer) => void);
+          sides.alice?.opened.push([near, far]);
+          setTimeout(() => {
+            near.open();
+            far.open();
+            sides.bob?.engine.handleIncomingChannel(roomKey, 'alice', far);
+          }, 0);
+          return near;
+        },
+      },
+    });
+    Object.assign(sides, built);
+    return built;
+  }
+  const isReadyAck = (d: string | ArrayBuffer): boolean => typeof d === 'string' && JSON.parse(d).type === 'ACK' && JSON.parse(d).ackN === 0;
+
+  it("repeats the receiver's ready ACK until the first chunk: a lost one no longer stalls the transfer", async () => {
+    const ready: string[] = [];
+    // Seen in Chromium under load: both ends open, bob's send() of ACK 0 returns normally, alice never gets it.
+    const { alice, bob } = tamperedPair(
+      (far, send) => {
+        far.send = ((data: string | ArrayBuffer) => {
+          if (isReadyAck(data)) ready.push(data as string);
+          if (isReadyAck(data) && ready.length === 1) return; // lost
+          send(data);
+        }) as FakeChannel['send'];
+      },
+      { tuning: { ...SMALL.tuning, readyRepeatMs: 20 } },
+    );
+    autoAccept(bob);
+    const bytes = patternBytes(9 * CHUNK + 1, 5);
+    const [result] = await alice.engine.sendBlobData('room1', new Blob([bytes]), ['bob'], 2);
+    expect(result?.bob).toHaveProperty('success');
+    const transferId = alice.rec.states[0]?.transferId as string;
+    await bob.untilState(transferId, S.DOWNLOAD_COMPLETED);
+    expect(await blobBytes(bob.rec.data[0]?.data as Blob)).toEqual(bytes);
+    expect(ready.length).toBeGreaterThanOrEqual(2);
+    // Once chunks flow the repeats stop.
+    const sentReady = ready.length;
+    await new Promise((r) => setTimeout(r, 100));
+    expect(ready.length).toBe(sentReady);
+  });
+
+  it('ignores a repeated ready ACK once it is sending chunks', async () => {
+    const { alice, bob } = tamperedPair((far, send) => {
+      far.send = ((data: string | ArrayBuffer) => {
+        send(data);
+        if (isReadyAck(data)) send(data); // the repeat reaches alice right after she started sending
+      }) as FakeChannel['send'];
+    });
+    autoAccept(bob);
+    const bytes = patternBytes(6 * CHUNK, 6);
+    const [result] = await alice.engine.sendBlobData('room1', new Blob([bytes]), ['bob']);
+    expect(result?.bob).toHaveProperty('success');
+    const far = (alice.opened[0] as [FakeChannel, FakeChannel])[1];
+    expect(jsonSent(far).filter((m) => m.type === 'ACK' && m.ackN === 0)).toHaveLength(2);
+  });
+
   it('sends to several peers with one transfer id, failing only the peer without a channel', async () => {
     const { alice, bob } = pair();
     autoAccept(bob);
