@@ -141,8 +141,6 @@ export class PeerConnectionManager {
   private readonly peers = new Map<string, PeerSession>();
   private readonly policy: IceRestartPolicy;
   private closed = false;
-  /** An idle connection made ahead of need (prepareSpare), with the configuration it was made with. */
-  private spare: { readonly pc: PeerConnectionLike; readonly config: string } | null = null;
 
   constructor(private readonly options: PeerConnectionManagerOptions) {
     this.policy = { ...DEFAULT_ICE_RESTART_POLICY, ...options.iceRestartPolicy };
@@ -191,8 +189,7 @@ export class PeerConnectionManager {
     this.assertOpen();
     const existing = this.peers.get(peerId);
     if (existing) return existing.pc;
-    const config = this.options.rtcConfiguration();
-    const pc = this.takeSpare(config) ?? this.options.platform.createPeerConnection(config);
+    const pc = this.options.platform.createPeerConnection(this.options.rtcConfiguration());
     const session: PeerSession = {
       peerId,
       pc,
@@ -218,31 +215,6 @@ export class PeerConnectionManager {
     this.attachPeerListeners(session);
     this.cb.onPeerConnectionCreated(peerId, pc);
     return pc;
-  }
-
-  /**
-   * Makes one idle RTCPeerConnection ahead of need: the next createPeer takes it. A page's first
-   * connection is the slow one (it starts the browser's WebRTC machinery), so the room prepares it
-   * right after sending `enter`, while the `welcome` is on its way. Failures are left to createPeer.
-   */
-  prepareSpare(): void {
-    if (this.closed || this.spare) return;
-    const config = this.options.rtcConfiguration();
-    try {
-      this.spare = { pc: this.options.platform.createPeerConnection(config), config: JSON.stringify(config) };
-    } catch {
-      // createPeer will try again and report it
-    }
-  }
-
-  /** The spare connection if it was made with `config` (else it is closed). */
-  private takeSpare(config: RTCConfiguration): PeerConnectionLike | null {
-    const spare = this.spare;
-    this.spare = null;
-    if (!spare) return null;
-    if (spare.config === JSON.stringify(config) && spare.pc.signalingState !== 'closed') return spare.pc;
-    spare.pc.close();
-    return null;
   }
 
   /** We sent `welcome` to this peer: we now expect its offer. */
@@ -397,8 +369,6 @@ export class PeerConnectionManager {
   /** Closes every peer connection; the manager cannot be used afterwards. */
   close(): void {
     for (const peerId of [...this.peers.keys()]) this.closePeer(peerId);
-    this.spare?.pc.close();
-    this.spare = null;
     this.closed = true;
   }
 
