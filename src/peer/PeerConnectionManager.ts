@@ -382,16 +382,16 @@ export class PeerConnectionManager {
     try {
       const offer = await session.pc.createOffer(iceRestart ? { iceRestart: true } : undefined);
       if (this.isGone(session)) return;
-      // Sent as soon as created (as 2.x does): the remote answers while we apply it. Our candidates
-      // cannot overtake it (they come from setLocalDescription, after this task), and the answer
-      // waits in the queue until setLocalDescription is done.
-      const applying = session.pc.setLocalDescription(offer);
-      this.cb.sendSignal(session.peerId, { type: 'offer', sdp: offer.sdp ?? '', iceRestart, renegotiation });
-      await applying;
+      session.outbox ??= [];
+      await session.pc.setLocalDescription(offer);
       if (this.isGone(session)) return;
       session.state = 'localOfferSent';
+      const sdp = session.pc.localDescription?.sdp ?? offer.sdp ?? '';
+      this.cb.sendSignal(session.peerId, { type: 'offer', sdp, iceRestart, renegotiation });
+      this.flushOutbox(session);
       this.cb.onHandshake(session.peerId, 'offer', true);
     } catch (error) {
+      this.flushOutbox(session);
       if (this.isGone(session)) return;
       this.cb.onHandshake(session.peerId, 'error', true, asError(error));
       throw error;
