@@ -13,6 +13,7 @@ import { FakeNetwork, type FakeDataChannel } from '../../fakes/FakePeerConnectio
 import { FakeSignalingServer } from '../../fakes/FakeSignalingServer';
 import { createFakePlatform, type FakePlatform } from '../../fakes/fakePlatform';
 import { patternBytes } from './enginePair';
+import { selfId } from '../../helpers/selfId';
 
 type Recorded = { [K in keyof SkylinkEventMap]?: Array<SkylinkEventMap[K]> };
 const RECORDED = ['dataTransferState', 'onIncomingDataRequest', 'onIncomingData', 'onIncomingMessage', 'dataChannelState', 'peerLeft'] as const;
@@ -66,13 +67,6 @@ function makeClient(server: FakeSignalingServer, network: FakeNetwork, opts: { e
     });
   const states = (transferId: string): string[] => (rec.dataTransferState ?? []).filter((d) => d.transferId === transferId).map((d) => d.state);
   return { skylink, events, platform, rec, until, states, off: () => removers.forEach((r) => r()) };
-}
-
-function selfId(c: Client, room = 'lobby'): string {
-  const peers = c.skylink.getPeersInRoom(room) ?? {};
-  const id = Object.keys(peers).find((p) => peers[p]?.isSelf);
-  if (!id) throw new Error('not in room');
-  return id;
 }
 
 async function joinAll(clients: Client[], room = 'lobby'): Promise<string[]> {

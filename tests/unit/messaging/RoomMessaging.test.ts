@@ -14,6 +14,7 @@ import { FakeNetwork, type FakeDataChannel } from '../../fakes/FakePeerConnectio
 import { FakeSignalingServer, type FakeSocket } from '../../fakes/FakeSignalingServer';
 import { createFakePlatform, type FakePlatform } from '../../fakes/fakePlatform';
 import { subscribeToEvents, waitForEvent, type EventSubscription } from '../../helpers/waitForEvent';
+import { selfId } from '../../helpers/selfId';
 
 interface Client {
   skylink: Skylink;
@@ -44,13 +45,6 @@ function makeClient(
   );
   const sub = subscribeToEvents(events, ['onIncomingMessage', 'storedMessages', 'encryptSecretsUpdated', 'persistentMessageState', 'dataChannelState']);
   return { skylink, events, platform, sub };
-}
-
-function selfId(c: Client, room = 'lobby'): string {
-  const peers = c.skylink.getPeersInRoom(room) ?? {};
-  const id = Object.keys(peers).find((p) => peers[p]?.isSelf);
-  if (!id) throw new Error('not in room');
-  return id;
 }
 
 /** Joins every client to `room` in order and waits until every pair has its main channel open. */
