@@ -6,7 +6,7 @@
 // Method and numbers: bench/README.md.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createContext, NotReady } from '../bench/lib/context.mjs';
 import { describeMachine, loadAverage } from '../bench/lib/machine.mjs';
@@ -73,7 +73,9 @@ if (!present() || options.build) {
   const b = spawnSync(join(root, 'node_modules/.bin/tsup'), [], { cwd: root, stdio: 'inherit' });
   if (b.status !== 0) process.exit(b.status ?? 1);
 }
-const distDir = join(root, 'bench/results/.dist');
+// --out=DIR keeps a run's results and its dist/ snapshot apart from other runs sharing the tree.
+const outDir = options.out ? resolve(root, String(options.out)) : join(root, 'bench/results');
+const distDir = join(outDir, '.dist');
 rmSync(distDir, { recursive: true, force: true });
 cpSync(join(root, 'dist'), distDir, { recursive: true });
 if (!NEEDED.every((f) => existsSync(join(distDir, f.slice('dist/'.length))))) {
@@ -131,7 +133,6 @@ const result = {
   cases,
 };
 console.log(`\n${formatTable(rows)}\n`);
-const outDir = join(root, 'bench/results');
 writeResults(outDir, result);
-console.log(`[bench] wrote ${join('bench/results', 'latest.json')} and latest.md in ${(result.durationMs / 1000).toFixed(0)} s`);
+console.log(`[bench] wrote ${join(relative(root, outDir), 'latest.json')} and latest.md in ${(result.durationMs / 1000).toFixed(0)} s`);
 process.exit(failures ? 1 : 0);
