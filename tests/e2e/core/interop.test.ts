@@ -4,45 +4,10 @@
  * data channel opens on both sides, user-data updates and restart offers travel both ways.
  */
 import type { Browser, Page } from 'playwright-core';
-import {
-  launchChromium,
-  openPage,
-  startSkylinkServer,
-  startStaticServer,
-  waitForReady,
-  type StaticServer,
-  type TestSkylinkServer,
-} from '../rig';
+import { launchChromium, openLegacyPage, startSkylinkServer, startStaticServer, type StaticServer, type TestSkylinkServer } from '../rig';
 import { join, openCorePage, waitConnected, waitForPageEvent, type CorePage } from './corePages';
 
 jest.setTimeout(120_000);
-
-/** Opens a 2.7.2 page whose events are recorded in `window.t.events` (2.7.2 passes `{ detail }`). */
-async function openLegacyPage(browser: Browser, web: StaticServer, roomServer: string): Promise<Page> {
-  const { page } = await openPage(browser, `${web.url}/pages/skylinkjs.html`);
-  await waitForReady(page);
-  await page.evaluate((server) => {
-    const w = window as unknown as Record<string, any>;
-    const mod = w.SkylinkJS;
-    const events: Array<{ name: string; detail: unknown }> = [];
-    const safe = (v: unknown): unknown => {
-      try {
-        return JSON.parse(JSON.stringify(v, (_k, x) => (typeof MediaStream !== 'undefined' && x instanceof MediaStream ? null : x)));
-      } catch {
-        return null;
-      }
-    };
-    for (const name of Object.values(mod.SkylinkConstants.EVENTS) as string[]) {
-      mod.SkylinkEventManager.addEventListener(name, (e: { detail: unknown }) => events.push({ name, detail: safe(e.detail) }));
-    }
-    const Skylink = mod.default;
-    w.t = {
-      skylink: new Skylink({ appKey: 'e2e-app', defaultRoom: 'interop', roomServer: server, forceSSL: false, enableStatsGathering: false }),
-      events,
-    };
-  }, roomServer);
-  return page;
-}
 
 describe('interop with the original skylinkjs 2.7.2', () => {
   let browser: Browser;
@@ -71,7 +36,7 @@ describe('interop with the original skylinkjs 2.7.2', () => {
   for (const order of ['legacy joins first', 'this SDK joins first'] as const) {
     it(`PEER_JOINED both ways, connected, data channel open, renegotiation both ways (${order})`, async () => {
       const room = `interop-${order.startsWith('legacy') ? 'a' : 'b'}`;
-      const legacy = await openLegacyPage(browser, web, server.roomServer);
+      const { page: legacy } = await openLegacyPage(browser, web, server.roomServer, { defaultRoom: 'interop' });
       const ours = await openCorePage(browser, web, server.roomServer);
       pages.push(legacy, ours);
       let legacyId: string;

@@ -5,7 +5,7 @@
  * STREAM_MUTED and blacks the picture out there. 2.7.2's event listeners receive `{ detail }`.
  */
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, openPage, startSkylinkServer, startStaticServer, waitForReady, type StaticServer, type TestSkylinkServer } from '../rig';
+import { launchChromium, openLegacyPage, startSkylinkServer, startStaticServer, type StaticServer, type TestSkylinkServer } from '../rig';
 import { waitConnected, waitForPageEvent, type CorePage } from '../core/corePages';
 import { INSTALL_MEDIA_HELPERS, decodedFramesGrow, openMediaPage, presentedFramesGrow, until } from './mediaPages';
 
@@ -14,32 +14,15 @@ jest.setTimeout(180_000);
 type Detail = Record<string, any>;
 
 /** A 2.7.2 page: events in `window.t.events` (JSON copies), received streams in `window.t.streams`. */
-async function openLegacyPage(browser: Browser, web: StaticServer, roomServer: string): Promise<Page> {
-  const { page } = await openPage(browser, `${web.url}/pages/skylinkjs.html`);
-  await waitForReady(page);
-  await page.evaluate((server) => {
-    const w = window as unknown as Record<string, any>;
-    const mod = w.SkylinkJS;
-    const events: Array<{ name: string; detail: unknown }> = [];
-    const safe = (v: unknown): unknown => {
-      try {
-        return JSON.parse(JSON.stringify(v, (_k, x) => (typeof MediaStream !== 'undefined' && x instanceof MediaStream ? null : x)));
-      } catch {
-        return null;
-      }
-    };
-    w.t = {
-      skylink: new mod.default({ appKey: 'e2e-app', defaultRoom: 'media-interop', roomServer: server, forceSSL: false, enableStatsGathering: false }),
-      events,
-    };
-    for (const name of Object.values(mod.SkylinkConstants.EVENTS) as string[]) {
-      mod.SkylinkEventManager.addEventListener(name, (e: { detail: Record<string, unknown> }) => {
-        events.push({ name, detail: safe(e.detail) });
-        if (name === 'onIncomingStream' || name === 'onIncomingScreenStream') w.t.keep(e.detail);
-      });
-    }
-  }, roomServer);
+async function openLegacyMediaPage(browser: Browser, web: StaticServer, roomServer: string): Promise<Page> {
+  const { page } = await openLegacyPage(browser, web, roomServer, { defaultRoom: 'media-interop' });
   await page.evaluate(INSTALL_MEDIA_HELPERS);
+  await page.evaluate(() => {
+    const w = window as unknown as Record<string, any>;
+    for (const name of ['onIncomingStream', 'onIncomingScreenStream']) {
+      w.SkylinkJS.SkylinkEventManager.addEventListener(name, (e: { detail: unknown }) => w.t.keep(e.detail));
+    }
+  });
   return page;
 }
 
@@ -78,7 +61,7 @@ describe('media interop with the original skylinkjs 2.7.2', () => {
   for (const order of ['legacy joins first', 'this SDK joins first'] as const) {
     it(`video decodes both ways and mutes are seen both ways (${order})`, async () => {
       const room = `media-interop-${order.startsWith('legacy') ? 'a' : 'b'}`;
-      const legacy = await openLegacyPage(browser, web, server.roomServer);
+      const legacy = await openLegacyMediaPage(browser, web, server.roomServer);
       const ours: CorePage = await openMediaPage(browser, web, server.roomServer);
       pages.push(legacy, ours.page);
       let legacyId: string;
@@ -130,7 +113,7 @@ describe('media interop with the original skylinkjs 2.7.2', () => {
 
   it('screen shares reach the other side as ON_INCOMING_SCREEN_STREAM, both ways', async () => {
     const room = 'media-interop-screen';
-    const legacy = await openLegacyPage(browser, web, server.roomServer);
+    const legacy = await openLegacyMediaPage(browser, web, server.roomServer);
     const ours: CorePage = await openMediaPage(browser, web, server.roomServer);
     pages.push(legacy, ours.page);
     const legacyId = await legacyJoin(legacy, room);
@@ -154,7 +137,7 @@ describe('media interop with the original skylinkjs 2.7.2', () => {
 
   it('this SDK joining without media after a 2.7.2 peer with a camera still receives its video', async () => {
     const room = 'media-interop-viewer';
-    const legacy = await openLegacyPage(browser, web, server.roomServer);
+    const legacy = await openLegacyMediaPage(browser, web, server.roomServer);
     const ours: CorePage = await openMediaPage(browser, web, server.roomServer);
     pages.push(legacy, ours.page);
     const legacyId = await legacyJoin(legacy, room);

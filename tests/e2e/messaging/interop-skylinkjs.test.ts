@@ -6,15 +6,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { join, openCorePage, pageEvents, waitConnected, type CorePage } from '../core/corePages';
-import {
-  launchChromium,
-  openPage,
-  startSkylinkServer,
-  startStaticServer,
-  waitForReady,
-  type StaticServer,
-  type TestSkylinkServer,
-} from '../rig';
+import { launchChromium, openLegacyPage, startSkylinkServer, startStaticServer, type StaticServer, type TestSkylinkServer } from '../rig';
 import { must, waitIncoming } from './messagingPages';
 
 jest.setTimeout(120_000);
@@ -26,32 +18,6 @@ interface LegacyMessage {
   peerId: string;
   isSelf: boolean;
   message: { content: unknown; isPrivate: boolean; isDataChannel: boolean; senderPeerId: string; targetPeerId: unknown };
-}
-
-/** A skylinkjs 2.7.2 page recording its events in `window.t.events` (2.7.2 hands listeners `{ detail }`). */
-async function openLegacyChatPage(browser: Browser, web: StaticServer, roomServer: string): Promise<Page> {
-  const { page } = await openPage(browser, `${web.url}/pages/skylinkjs.html`);
-  await waitForReady(page);
-  await page.evaluate((server) => {
-    const w = window as unknown as Record<string, any>;
-    const mod = w.SkylinkJS;
-    const events: Array<{ name: string; detail: unknown }> = [];
-    const record = (name: string) => (e: { detail: unknown }) => {
-      try {
-        events.push({ name, detail: JSON.parse(JSON.stringify(e.detail)) });
-      } catch {
-        events.push({ name, detail: null });
-      }
-    };
-    for (const name of ['peerJoined', 'onIncomingMessage', 'encryptSecretsUpdated', 'dataChannelState']) {
-      mod.SkylinkEventManager.addEventListener(name, record(name));
-    }
-    w.t = {
-      skylink: new mod.default({ appKey: 'e2e-app', defaultRoom: 'interop', roomServer: server, forceSSL: false, enableStatsGathering: false }),
-      events,
-    };
-  }, roomServer);
-  return page;
 }
 
 /** Waits for the 2.7.2 page's ON_INCOMING_MESSAGE with this content. */
@@ -83,7 +49,10 @@ describe('encrypted messages between skylinkjs 2.7.2 and this SDK', () => {
 
   beforeAll(async () => {
     [web, server, browser] = await Promise.all([startStaticServer(), startSkylinkServer(), launchChromium()]);
-    old = await openLegacyChatPage(browser, web, server.roomServer);
+    ({ page: old } = await openLegacyPage(browser, web, server.roomServer, {
+      defaultRoom: 'interop',
+      events: ['peerJoined', 'onIncomingMessage', 'encryptSecretsUpdated', 'dataChannelState'],
+    }));
     ours = await openCorePage(browser, web, server.roomServer);
     await old.evaluate((r) => (window as any).t.skylink.joinRoom({ roomName: r }), ROOM);
     const joined = await old.waitForFunction(

@@ -11,6 +11,8 @@
  *   capture (`logs`). `pages/blank.html` exposes `window.SkylinkModule` (this SDK's ESM bundle) and
  *   sets `window.skylinkReady`; `pages/skylinkjs.html` exposes `window.SkylinkJS` (original 2.7.2).
  *   Use `waitForReady(page)` after `openPage`.
+ * - `openLegacyPage(browser, web, roomServer, options)`: a 2.7.2 page with `window.t.skylink` and
+ *   its events recorded in `window.t.events`.
  */
 export { CHROMIUM_FLAGS, findChromium, launchChromium, openPage, LOOPBACK_ONLY_ICE } from './chromium';
 export type { TestPage } from './chromium';
@@ -19,11 +21,6 @@ export type { StaticServer } from './staticServer';
 export { startSkylinkServer } from './skylinkServer';
 export type { TestSkylinkServer } from './skylinkServer';
 
-import type { Page } from 'playwright-core';
-
-/** Waits until the page's module script has loaded its SDK (`window.skylinkReady`). */
-export async function waitForReady(page: Page, timeoutMs = 15_000): Promise<void> {
-  await page.waitForFunction(() => (window as unknown as { skylinkReady?: boolean }).skylinkReady === true, null, {
-    timeout: timeoutMs,
-  });
-}
+export { waitForReady } from './ready';
+export { openLegacyPage } from './legacyPage';
+export type { LegacyPageOptions } from './legacyPage';
