@@ -141,6 +141,8 @@ export class PeerConnectionManager {
   private readonly peers = new Map<string, PeerSession>();
   private readonly policy: IceRestartPolicy;
   private closed = false;
+  /** An idle connection made ahead of need (prepareSpare), with the configuration it was made with. */
+  private spare: { readonly pc: PeerConnectionLike; readonly config: string } | null = null;
 
   constructor(private readonly options: PeerConnectionManagerOptions) {
     this.policy = { ...DEFAULT_ICE_RESTART_POLICY, ...options.iceRestartPolicy };
@@ -189,7 +191,8 @@ export class PeerConnectionManager {
     this.assertOpen();
     const existing = this.peers.get(peerId);
     if (existing) return existing.pc;
-    const pc = this.options.platform.createPeerConnection(this.options.rtcConfiguration());
+    const config = this.options.rtcConfiguration();
+    const pc = this.takeSpare(config) ?? this.options.platform.createPeerConnection(config);
     const session: PeerSession = {
       peerId,
       pc,
@@ -215,6 +218,31 @@ export class PeerConnectionManager {
     this.attachPeerListeners(session);
     this.cb.onPeerConnectionCreated(peerId, pc);
     return pc;
+  }
+
+  /**
+   * Makes one idle RTCPeerConnection ahead of need: the next createPeer takes it. A page's first
+   * connection is the slow one (it starts the browser's WebRTC machinery), so the room prepares it
+   * right after sending `enter`, while the `welcome` is on its way. Failures are left to createPeer.
+   */
+  prepareSpare(): void {
+    if (this.closed || this.spare) return;
+    const config = this.options.rtcConfiguration();
+    try {
+      this.spare = { pc: this.options.platform.createPeerConnection(config), config: JSON.stringify(config) };
+    } catch {
+      // createPeer will try again and report it
+    }
+  }
+
+  /** The spare connection if it was made with `config` (else it is closed). */
+  private takeSpare(config: RTCConfiguration): PeerConnectionLike | null {
+    const spare = this.spare;
+    this.spare = null;
+    if (!spare) return null;
+    if (spare.config === JSON.stringify(config) && spare.pc.signalingState !== 'closed') return spare.pc;
+    spare.pc.close();
+    return null;
   }
 
   /** We sent `welcome` to this peer: we now expect its offer. */
@@ -369,6 +397,8 @@ export class PeerConnectionManager {
   /** Closes every peer connection; the manager cannot be used afterwards. */
   close(): void {
     for (const peerId of [...this.peers.keys()]) this.closePeer(peerId);
+    this.spare?.pc.close();
+    this.spare = null;
     this.closed = true;
   }
 
@@ -382,13 +412,17 @@ export class PeerConnectionManager {
     try {
       const offer = await session.pc.createOffer(iceRestart ? { iceRestart: true } : undefined);
       if (this.isGone(session)) return;
+      // Without local media the offer is sent as soon as it is created (as 2.x does): the remote
+      // answers while we apply it, and its answer waits in the queue until we are done. With media
+      // it waits: the mediaInfoList sent with it needs the mids that setLocalDescription assigns.
+      const early = !session.pc.getSenders().some((sender) => sender.track);
       session.outbox ??= [];
-      await session.pc.setLocalDescription(offer);
+      const applying = session.pc.setLocalDescription(offer);
+      if (early) this.sendOffer(session, offer.sdp ?? '', iceRestart, renegotiation);
+      await applying;
       if (this.isGone(session)) return;
       session.state = 'localOfferSent';
-      const sdp = session.pc.localDescription?.sdp ?? offer.sdp ?? '';
-      this.cb.sendSignal(session.peerId, { type: 'offer', sdp, iceRestart, renegotiation });
-      this.flushOutbox(session);
+      if (!early) this.sendOffer(session, session.pc.localDescription?.sdp ?? offer.sdp ?? '', iceRestart, renegotiation);
       this.cb.onHandshake(session.peerId, 'offer', true);
     } catch (error) {
       this.flushOutbox(session);
@@ -440,6 +474,12 @@ export class PeerConnectionManager {
       session.ackTimer = null;
       if (session.state === 'localAnswerSet') this.completeAnswer(session);
     }, this.policy.answerAckTimeoutMs);
+  }
+
+  /** Sends the offer, then the local candidates gathered before it left. */
+  private sendOffer(session: PeerSession, sdp: string, iceRestart: boolean, renegotiation: boolean): void {
+    this.cb.sendSignal(session.peerId, { type: 'offer', sdp, iceRestart, renegotiation });
+    this.flushOutbox(session);
   }
 
   /** Sends the local candidates gathered while the offer/answer was being applied. */

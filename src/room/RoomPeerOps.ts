@@ -146,7 +146,8 @@ export class RoomPeerOps {
       if (this.hasLiveConnection(m.mid)) return; // 2.x: duplicate enter ignored (e.g. after a resume)
       this.removePeer(m.mid);
     }
-    this.addPeer(readRemotePeer(m.mid, m));
+    // Welcome first: the newcomer's offer waits for it, and our connection (PEER_JOINED, listeners)
+    // is set up while it travels. The offer cannot overtake: this runs in one task.
     const selfId = this.state.selfId as string;
     this.room.sendSignaling({
       type: 'welcome',
@@ -155,6 +156,7 @@ export class RoomPeerOps {
       target: m.mid,
       ...announcement(this.state.selfAgent(), this.room.options.enableDataChannel, this.state.selfUserInfo(), this.state.weight),
     });
+    this.addPeer(readRemotePeer(m.mid, m));
     this.room.peers?.markWelcoming(m.mid);
   }
 

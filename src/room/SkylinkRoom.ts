@@ -391,6 +391,8 @@ export class SkylinkRoom {
     }
     client.setRoomReady(this.state.rid, true);
     this.settleJoin();
+    // The connection for the first welcome (or enter) is made while the enter travels.
+    if (firstJoin) this.peers?.prepareSpare();
   }
 
   private onRedirect(action: string, reason: string, info: string): void {

@@ -5,11 +5,7 @@ import {
 } from '../../../src/peer/PeerConnectionManager';
 import { FakeNetwork, FakePeerConnection } from '../../fakes/FakePeerConnection';
 import type { DataChannelLike } from '../../../src/platform/SkylinkPlatform';
-
-/** Flushes pending promise ticks (fakes fire events on microtasks). */
-async function flush(rounds = 50): Promise<void> {
-  for (let i = 0; i < rounds; i += 1) await Promise.resolve();
-}
+import { flush, noopCallbacks } from './managerFixtures';
 
 interface Side {
   id: string;
@@ -313,21 +309,3 @@ describe('PeerConnectionManager', () => {
     expect(network.open()).toHaveLength(0);
   });
 });
-
-function noopCallbacks(): PeerConnectionManagerCallbacks {
-  return {
-    sendSignal: () => undefined,
-    onPeerConnectionCreated: () => undefined,
-    onHandshake: () => undefined,
-    onNegotiated: () => undefined,
-    onSignalingState: () => undefined,
-    onIceConnectionState: () => undefined,
-    onConnectionState: () => undefined,
-    onIceGatheringState: () => undefined,
-    onRemoteCandidate: () => undefined,
-    onDataChannel: () => undefined,
-    onDataChannelState: () => undefined,
-    onTrack: () => undefined,
-    onIceRestartExhausted: () => undefined,
-  };
-}

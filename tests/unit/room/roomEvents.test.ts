@@ -131,4 +131,42 @@ describe('room events and edge cases', () => {
     await a.skylink.leaveAllRooms();
     await b.skylink.leaveAllRooms();
   });
+
+  const openPcs = (p: FakePlatform): FakePeerConnection[] => p.peerConnections.filter((pc) => pc.signalingState !== 'closed');
+
+  it('join latency: prepares one connection on joining, uses it for the first peer, and welcomes before PEER_JOINED', async () => {
+    const a = makeClient(server, network);
+    const b = makeClient(server, network);
+    await a.skylink.joinRoom();
+    expect(openPcs(a.platform)).toHaveLength(1);
+    const spare = openPcs(a.platform)[0];
+
+    // When the existing peer announces the newcomer, its welcome is already on the wire.
+    let welcomedFirst: boolean | null = null;
+    a.events.addEventListener('peerJoined', (e) => {
+      if (e.detail.isSelf) return;
+      const sent = a.platform.sockets.flatMap((s) => (s as unknown as { sent: string[] }).sent).map((p) => JSON.parse(p) as { type: string; target?: string });
+      welcomedFirst = sent.some((m) => m.type === 'welcome' && m.target === e.detail.peerId);
+    });
+    const channelOpen = waitForEvent(a.events, 'dataChannelState', (d) => d.state === 'open');
+    await b.skylink.joinRoom();
+    await channelOpen;
+    expect(welcomedFirst).toBe(true);
+    expect(a.platform.peerConnections).toHaveLength(1);
+    expect(openPcs(a.platform)).toEqual([spare]);
+    expect(b.platform.peerConnections).toHaveLength(1);
+
+    await a.skylink.leaveRoom('lobby');
+    await b.skylink.leaveRoom('lobby');
+    expect(openPcs(a.platform)).toEqual([]);
+    expect(openPcs(b.platform)).toEqual([]);
+  });
+
+  it('join latency: closes the unused spare connection when the room is left alone', async () => {
+    const a = makeClient(server, network);
+    await a.skylink.joinRoom();
+    expect(openPcs(a.platform)).toHaveLength(1);
+    await a.skylink.leaveRoom('lobby');
+    expect(openPcs(a.platform)).toEqual([]);
+  });
 });
