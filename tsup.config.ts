@@ -1,5 +1,6 @@
 import { defineConfig } from 'tsup';
 import type { Plugin } from 'esbuild';
+import { readFile } from 'node:fs/promises';
 
 // The self-contained browser bundles target the browsers the SDK runs on (the demo's targets too):
 // their native class fields and private methods are ~1.4 KB gzip smaller than es2020's lowered helpers.
@@ -45,6 +46,52 @@ const cryptoJsUnusedHashers: Plugin = {
   },
 };
 
+// webrtc-adapter's own entry returns an object that exposes every shim module and the whole 'sdp'
+// package, so nothing of them can be tree-shaken. The self-contained bundles load the adapter through
+// scripts/webrtc-adapter-bundle-core.mjs instead (the package's factory, calling the package's shim
+// modules; see that file for why the result is the same on every browser the bundles run on), and load
+// 'sdp' (one object of 47 helpers, CommonJS) as an ES module of separate functions, so only the four
+// helpers the common shims call, and what they call, stay. The rewrites check what they rewrite and
+// fail the build if a new version of either package no longer has that shape.
+const webrtcAdapterSlim: Plugin = {
+  name: 'webrtc-adapter-slim',
+  setup(build) {
+    const jsDir = /webrtc-adapter[\\/]src[\\/]js[\\/]/;
+    build.onLoad({ filter: /webrtc-adapter[\\/]src[\\/]js[\\/]adapter_core\.js$/ }, async (args) => ({
+      contents: await readFile(new URL('./scripts/webrtc-adapter-bundle-core.mjs', import.meta.url), 'utf8'),
+      loader: 'js',
+      resolveDir: args.path.replace(/[\\/]adapter_core\.js$/, ''),
+    }));
+    build.onLoad({ filter: /webrtc-adapter[\\/]src[\\/]js[\\/]common_shim\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      const defaultImport = "import SDPUtils from 'sdp';";
+      if (!jsDir.test(args.path) || source.split(defaultImport).length !== 2) {
+        throw new Error(`webrtc-adapter-slim: ${args.path} no longer has "${defaultImport}"`);
+      }
+      return { contents: source.replace(defaultImport, "import * as SDPUtils from 'sdp';"), loader: 'js' };
+    });
+    build.onLoad({ filter: /[\\/]node_modules[\\/]sdp[\\/]sdp\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      const names: string[] = [];
+      let esm = source
+        .replace(/^SDPUtils\.(\w+) = /gm, (_match, name: string) => {
+          names.push(name);
+          return `const SDPUtils$${name} = `;
+        })
+        .replace(/\bSDPUtils\.(\w+)\b/g, (_match, name: string) => `SDPUtils$${name}`);
+      const header = 'const SDPUtils = {};\n';
+      const footer = /\/\/ Expose public methods\.\nif \(typeof module === 'object'\) \{\n {2}module\.exports = SDPUtils;\n\}\n?$/;
+      if (names.length < 40 || esm.split(header).length !== 2 || !footer.test(esm)) {
+        throw new Error(`webrtc-adapter-slim: ${args.path} is not the SDPUtils object module it expects`);
+      }
+      esm = esm.replace(header, '').replace(footer, '');
+      if (/\bSDPUtils\b(?!\$)/.test(esm)) throw new Error(`webrtc-adapter-slim: ${args.path} uses SDPUtils as a whole`);
+      esm += `export { ${names.map((name) => `SDPUtils$${name} as ${name}`).join(', ')} };\n`;
+      return { contents: esm, loader: 'js' };
+    });
+  },
+};
+
 // Three outputs: the npm entry for bundlers (dependencies stay external), self-contained
 // minified browser bundles (IIFE + ESM) for plain <script> use, and the Node server.
 export default defineConfig([
@@ -66,7 +113,7 @@ export default defineConfig([
     noExternal: [/.*/],
     target: BROWSER_BUNDLE_TARGET,
     platform: 'browser',
-    esbuildPlugins: [engineIoWebSocketOnly, cryptoJsUnusedHashers],
+    esbuildPlugins: [engineIoWebSocketOnly, cryptoJsUnusedHashers, webrtcAdapterSlim],
   },
   {
     entry: { skylink: 'src/index.ts' },
@@ -79,7 +126,7 @@ export default defineConfig([
     noExternal: [/.*/],
     target: BROWSER_BUNDLE_TARGET,
     platform: 'browser',
-    esbuildPlugins: [engineIoWebSocketOnly, cryptoJsUnusedHashers],
+    esbuildPlugins: [engineIoWebSocketOnly, cryptoJsUnusedHashers, webrtcAdapterSlim],
   },
   {
     entry: { 'server/index': 'src/server/index.ts', 'server/cli': 'src/server/cli.ts' },
