@@ -89,8 +89,9 @@ export async function run(ctx) {
         baseline: { label: baseLabel, values: [base[kind] / KB] },
       });
       if (kind === 'gzip') {
-        row.target = `<= ${budget.gzipLimitBytes / KB} KB`;
-        row.pass = ours.gzip <= budget.gzipLimitBytes;
+        // The issue's target, not the CI budget (which only stops growth; see the notes).
+        row.target = `<= ${budget.targetGzipBytes / KB} KB`;
+        row.pass = ours.gzip <= budget.targetGzipBytes;
       }
       rows.push(row);
     }
@@ -100,6 +101,7 @@ export async function run(ctx) {
     rows,
     notes: [
       'KB = 1000 bytes. One measurement each: sizes are deterministic.',
+      `Target: the issue's ${budget.targetGzipBytes / KB} KB gzip. The size budget \`npm test\` enforces is ${budget.gzipLimitBytes / KB} KB gzip (bench/size-budget.json: the measured size plus ~2%, so the bundle cannot grow unnoticed); ours is ${ours.gzip <= budget.gzipLimitBytes ? 'within' : 'OVER'} it.`,
       `Ours: ${budget.file} as built by tsup (esbuild, minify, ESM, Chrome 91 / Firefox 90 / Safari 15, every dependency bundled: webrtc-adapter, socket.io-client v4 with the WebSocket transport only, the crypto-js modules AES needs).`,
       'skylinkjs 2.7.2: its npm ES sources bundled with esbuild (minify, ESM, es2020), socket.io-client v2 bundled in for fairness (its own build expects a global `io`).',
       "livekit-client: `export { Room } from 'livekit-client'` bundled with the same esbuild options (tree-shaken, dependencies included).",
