@@ -4,8 +4,8 @@
 // its minified / gzip -9 / brotli sizes, the same for the fixed dependencies bundled alone (the floor
 // our own code sits on), and the minified bytes per package and per src/ folder. Nothing is written.
 //   node scripts/bundle-breakdown.mjs [--files]   (--files: per source file instead of per folder)
-import { bundleRequire } from 'bundle-require';
 import { build } from 'esbuild';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
@@ -13,7 +13,9 @@ import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const perFile = process.argv.includes('--files');
 
-// bundle-require is how tsup itself loads tsup.config.ts.
+// Loaded the way tsup loads tsup.config.ts: with tsup's own bundle-require (not a direct dependency).
+const fromTsup = createRequire(createRequire(join(root, 'package.json')).resolve('tsup'));
+const { bundleRequire } = fromTsup('bundle-require');
 const { mod } = await bundleRequire({ filepath: join(root, 'tsup.config.ts') });
 const items = mod.default ?? mod;
 const item = items.find((config) => config.entry && 'skylink.bundle' in config.entry);
