@@ -13,13 +13,31 @@ export const title = 'Join latency (joinRoom() to data channel open with every o
 const MAX_PEERS = 6;
 const REPORTED = [2, 4, 6];
 
+/**
+ * Waits until every page has been idle at the same time (window.bench.settle in each, in
+ * parallel, repeated until one round finds them all quiet, at most 4 rounds). Fresh pages keep
+ * the renderer busy for a while after load (compilation, GC, the browser starting their
+ * processes); a join measured then would time the page start-up, not the SDK.
+ * Returns { quiet, ms }: whether all were quiet, and how long it took.
+ */
+async function settleAll(pages) {
+  const start = Date.now();
+  for (let round = 0; round < 4; round++) {
+    const results = await Promise.all(pages.map((p) => p.page.evaluate(() => window.bench.settle())));
+    if (results.every((r) => r.quiet)) return { quiet: true, ms: Date.now() - start };
+  }
+  return { quiet: false, ms: Date.now() - start };
+}
+
 /** Joins MAX_PEERS pages one by one; returns { N: ms } for N = 2..MAX_PEERS. */
 async function joinSequence(openSdkPage, sdk, peers = MAX_PEERS) {
   const pages = await Promise.all(Array.from({ length: peers }, () => openSdkPage(sdk)));
   const room = roomName(sdk === 'ours' ? 'jo' : 'js');
-  const latency = {};
+  const latency = { settle: [] };
   try {
     for (let k = 0; k < pages.length; k++) {
+      // Every page (the joiner, the room, the pages still waiting) idle before the clock starts.
+      latency.settle.push(await settleAll(pages));
       const { ms, milestones } = await pages[k].page.evaluate(
         async ({ room, others }) => {
           const { t0 } = await window.bench.join(room);
@@ -82,9 +100,12 @@ export async function run(ctx) {
       .map(([label, v]) => `${label} ${v.toFixed(0)}`)
       .join(', ');
   };
+  const settles = [...results.ours, ...results.skylinkjs].flatMap((l) => l.settle ?? []);
+  const settleMs = summarize(settles.map((x) => x.ms));
   return {
     rows,
     notes: [
+      `Before each join every page was idle (no long task, no timer late by more than 4 ms, for 250 ms, all pages in the same round) in ${settles.filter((x) => x.quiet).length} of ${settles.length} cases (the others waited the maximum, 4 rounds of 6 s at most); waiting took ${settleMs.median?.toFixed(0)} ms median (${settleMs.min?.toFixed(0)}-${settleMs.max?.toFixed(0)}).`,
       `2-peer join, median ms after joinRoom() of the first event of each kind in the joiner (each median taken separately, so the order may differ from any one run): ${SDKS.ours.label}: ${breakdown(results.ours)}.`,
       `Same for ${SDKS.skylinkjs.label}: ${breakdown(results.skylinkjs)}.`,
       `Pages join one after the other into a fresh room; the k-th joiner's time from joinRoom() to its main data channel being open with all k-1 others (REST + socket connect included, no media). ${runs} sequences per SDK after one discarded warm-up.`,

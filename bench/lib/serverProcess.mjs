@@ -1,5 +1,6 @@
 // Starts serverChild.mjs (our server or the bare socket.io baseline) in its own process.
-import { join } from 'node:path';
+import { existsSync, symlinkSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { forkService } from './ipc.mjs';
 
@@ -12,6 +13,7 @@ export const ROOT = join(here, '../..');
  * @param {object} [options] extra createSkylinkServer config (skylink only)
  */
 export async function startServerProcess(kind, distDir, options = {}) {
+  linkModules(distDir);
   const svc = await forkService(join(here, 'serverChild.mjs'), [kind, join(distDir, 'server/index.js'), JSON.stringify(options)], {
     name: `${kind} server`,
     cwd: ROOT,
@@ -34,4 +36,14 @@ export async function startServerProcess(kind, distDir, options = {}) {
       svc.kill();
     },
   };
+}
+
+/**
+ * The server bundle imports socket.io & co. from node_modules, which Node looks for next to the
+ * bundle and upwards. A snapshot outside the repository (--out=/tmp/...) gets a link to ours.
+ */
+function linkModules(distDir) {
+  const link = join(distDir, 'node_modules');
+  const inRepo = !relative(ROOT, distDir).startsWith('..');
+  if (!inRepo && !existsSync(link)) symlinkSync(join(ROOT, 'node_modules'), link, 'dir');
 }

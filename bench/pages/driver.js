@@ -166,5 +166,42 @@
     return state.selfId.last;
   }
 
-  window.bench = { init, join, waitOpen, waitFor, notify, openPeers, leave, p2pTransport, receiveBlobs, sendBlob, milestones, selfId, state };
+  /**
+   * Resolves once this page has been idle for `quietMs`: no long task (PerformanceObserver
+   * 'longtask', > 50 ms) and no `stepMs` timer fired more than `lagMs` late (a busy event loop or
+   * a starved renderer). Returns { quiet, waitedMs, worstLagMs } (quiet false after `timeoutMs`,
+   * when the page never went idle: the caller records it, the measurement goes on).
+   */
+  function settle({ quietMs = 250, lagMs = 4, stepMs = 10, timeoutMs = 6_000 } = {}) {
+    return new Promise((resolve) => {
+      const start = performance.now();
+      let quietSince = start;
+      let worstLagMs = 0;
+      let observer = null;
+      if (typeof PerformanceObserver === 'function' && (PerformanceObserver.supportedEntryTypes || []).includes('longtask')) {
+        observer = new PerformanceObserver((list) => {
+          for (const e of list.getEntries()) quietSince = Math.max(quietSince, e.startTime + e.duration);
+        });
+        observer.observe({ type: 'longtask' });
+      }
+      let expected = start + stepMs;
+      const tick = () => {
+        const now = performance.now();
+        const lag = now - expected;
+        worstLagMs = Math.max(worstLagMs, lag);
+        if (lag > lagMs) quietSince = now;
+        const quiet = now - quietSince >= quietMs;
+        if (quiet || now - start >= timeoutMs) {
+          if (observer) observer.disconnect();
+          resolve({ quiet, waitedMs: now - start, worstLagMs });
+          return;
+        }
+        expected = now + stepMs;
+        setTimeout(tick, stepMs);
+      };
+      setTimeout(tick, stepMs);
+    });
+  }
+
+  window.bench = { init, join, waitOpen, waitFor, notify, openPeers, leave, p2pTransport, receiveBlobs, sendBlob, milestones, selfId, settle, state };
 })();
