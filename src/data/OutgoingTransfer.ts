@@ -132,6 +132,7 @@ export class OutgoingTransfer extends Transfer {
     } else {
       this.resolveResult({ [this.peerId]: { error: error ?? TRANSFER_MESSAGES.UPLOAD_TERMINATED, transferType } });
     }
+    this.reader?.close();
     this.wake?.();
   }
 

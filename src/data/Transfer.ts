@@ -89,6 +89,8 @@ export abstract class Transfer {
   protected completedData: Blob | null = null;
   private unlistenChannel: (() => void) | null = null;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** `Date.now()` of the last progress (see armTimer). */
+  private progressAt = 0;
   private graceTimer: ReturnType<typeof setTimeout> | undefined;
 
   protected constructor(
@@ -170,15 +172,29 @@ export abstract class Transfer {
     return { peerId: this.peerId, transferId: this.transferId };
   }
 
-  /** (Re)starts the stall timer: `meta.timeout` seconds without progress fail the transfer. */
+  /**
+   * (Re)starts the stall timer: `meta.timeout` seconds without progress fail the transfer. Called for
+   * every chunk, so it only notes the time; a running timer that expires early re-arms itself for the
+   * rest of the period instead of being cleared and set again each time.
+   */
   protected armTimer(): void {
-    this.clearTimer();
     if (this.isDone) return;
+    this.progressAt = Date.now();
+    if (this.timer === undefined) this.startTimer(this.meta.timeout * 1000);
+  }
+
+  private startTimer(ms: number): void {
     this.timer = setTimeout(() => {
       this.timer = undefined;
+      if (this.isDone) return;
+      const left = this.progressAt + this.meta.timeout * 1000 - Date.now();
+      if (left > 0) {
+        this.startTimer(left);
+        return;
+      }
       this.host.log.warn('Data transfer timed out', { transferId: this.transferId, peerId: this.peerId });
       this.fail(transferError.timeout(this.meta.timeout, this.ctx()), true);
-    }, this.meta.timeout * 1000);
+    }, ms);
   }
 
   protected clearTimer(): void {

@@ -204,11 +204,21 @@ function isObj(v: unknown): v is Json {
 /** Builds one binary chunk frame (header + a copy of `payload`). */
 export function encodeChunkFrame(index: number, payload: Uint8Array): ArrayBuffer {
   const frame = new Uint8Array(CHUNK_HEADER_BYTES + payload.byteLength);
-  frame[0] = CHUNK_MAGIC;
-  frame[1] = CHUNK_KIND_DATA;
-  new DataView(frame.buffer).setUint32(4, index, false);
+  writeChunkHeader(frame, index);
   frame.set(payload, CHUNK_HEADER_BYTES);
   return frame.buffer;
+}
+
+/** Writes the header of chunk `index` into the first {@link CHUNK_HEADER_BYTES} bytes of `frame`. */
+export function writeChunkHeader(frame: Uint8Array, index: number): void {
+  frame[0] = CHUNK_MAGIC;
+  frame[1] = CHUNK_KIND_DATA;
+  frame[2] = 0;
+  frame[3] = 0;
+  frame[4] = (index >>> 24) & 0xff;
+  frame[5] = (index >>> 16) & 0xff;
+  frame[6] = (index >>> 8) & 0xff;
+  frame[7] = index & 0xff;
 }
 
 /** Parses a binary chunk frame; `null` when the header is not ours. The payload is a view, not a copy. */
