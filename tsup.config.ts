@@ -1,6 +1,10 @@
 import { defineConfig } from 'tsup';
 import type { Plugin } from 'esbuild';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+import { privatePropertyNames } from './scripts/privatePropertyNames';
 
 // The self-contained browser bundles target the browsers the SDK runs on (the demo's targets too):
 // their native class fields and private methods are ~1.4 KB gzip smaller than es2020's lowered helpers.
@@ -92,6 +96,62 @@ const webrtcAdapterSlim: Plugin = {
   },
 };
 
+// Our TypeScript `private` member names (~176, many long) are renamed in the self-contained bundles,
+// as esbuild already does for `#private` ones: the list comes from the type checker (see
+// scripts/privatePropertyNames.ts for what makes a name safe) and leaves out every word found in the
+// files of the packages below. Every dependency file the bundle loads is checked again: one that
+// contains a renamed name fails the build instead of having its property silently renamed.
+const BUNDLED_PACKAGES = [
+  'webrtc-adapter',
+  'sdp',
+  'socket.io-client',
+  'engine.io-client',
+  'engine.io-parser',
+  'socket.io-parser',
+  '@socket.io/component-emitter',
+  'crypto-js',
+];
+const ROOT = dirname(fileURLToPath(import.meta.url));
+const words = (text: string): string[] => text.match(/[A-Za-z_$][\w$]*/g) ?? [];
+
+async function privateNames(): Promise<Set<string>> {
+  const dependencyWords = new Set<string>();
+  for (const pkg of BUNDLED_PACKAGES) {
+    const entries = await readdir(join(ROOT, 'node_modules', pkg), { withFileTypes: true, recursive: true });
+    for (const entry of entries) {
+      if (!entry.isFile() || !/\.[cm]?js$/.test(entry.name)) continue;
+      for (const word of words(await readFile(join(entry.parentPath, entry.name), 'utf8'))) dependencyWords.add(word);
+    }
+  }
+  const config = ts.getParsedCommandLineOfConfigFile(join(ROOT, 'tsconfig.json'), {}, {
+    ...ts.sys,
+    onUnRecoverableConfigFileDiagnostic: (diagnostic) => {
+      throw new Error(ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n'));
+    },
+  });
+  if (!config) throw new Error('mangle-private-members: cannot read tsconfig.json');
+  const sources = config.fileNames.filter((file) => /[\\/]src[\\/]/.test(file) && !/[\\/]src[\\/]server[\\/]/.test(file));
+  return new Set(privatePropertyNames(sources, config.options, dependencyWords).names);
+}
+
+// Computed once per tsup process (both browser bundles share it); a watch session must be restarted
+// after private members change.
+let mangled: Promise<Set<string>> | undefined;
+const manglePrivateMembers: Plugin = {
+  name: 'mangle-private-members',
+  async setup(build) {
+    const names = await (mangled ??= privateNames());
+    build.initialOptions.mangleProps = new RegExp(`^(?:${[...names].join('|')})$`);
+    build.onLoad({ filter: /[\\/]node_modules[\\/]/ }, async (args) => {
+      const clash = words(await readFile(args.path, 'utf8')).find((word) => names.has(word));
+      if (clash) {
+        throw new Error(`mangle-private-members: ${args.path} uses "${clash}"; add its package to BUNDLED_PACKAGES in tsup.config.ts`);
+      }
+      return undefined;
+    });
+  },
+};
+
 // Three outputs: the npm entry for bundlers (dependencies stay external), self-contained
 // minified browser bundles (IIFE + ESM) for plain <script> use, and the Node server.
 export default defineConfig([
@@ -113,7 +173,7 @@ export default defineConfig([
     noExternal: [/.*/],
     target: BROWSER_BUNDLE_TARGET,
     platform: 'browser',
-    esbuildPlugins: [engineIoWebSocketOnly, cryptoJsUnusedHashers, webrtcAdapterSlim],
+    esbuildPlugins: [manglePrivateMembers, engineIoWebSocketOnly, cryptoJsUnusedHashers, webrtcAdapterSlim],
   },
   {
     entry: { skylink: 'src/index.ts' },
@@ -126,7 +186,7 @@ export default defineConfig([
     noExternal: [/.*/],
     target: BROWSER_BUNDLE_TARGET,
     platform: 'browser',
-    esbuildPlugins: [engineIoWebSocketOnly, cryptoJsUnusedHashers, webrtcAdapterSlim],
+    esbuildPlugins: [manglePrivateMembers, engineIoWebSocketOnly, cryptoJsUnusedHashers, webrtcAdapterSlim],
   },
   {
     entry: { 'server/index': 'src/server/index.ts', 'server/cli': 'src/server/cli.ts' },
