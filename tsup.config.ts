@@ -117,10 +117,11 @@ const words = (text: string): string[] => text.match(/[A-Za-z_$][\w$]*/g) ?? [];
 async function privateNames(): Promise<Set<string>> {
   const dependencyWords = new Set<string>();
   for (const pkg of BUNDLED_PACKAGES) {
+    // (Dirent.parentPath is Node 20.12+; `path` is its older name.)
     const entries = await readdir(join(ROOT, 'node_modules', pkg), { withFileTypes: true, recursive: true });
     for (const entry of entries) {
       if (!entry.isFile() || !/\.[cm]?js$/.test(entry.name)) continue;
-      for (const word of words(await readFile(join(entry.parentPath, entry.name), 'utf8'))) dependencyWords.add(word);
+      for (const word of words(await readFile(join(entry.parentPath ?? entry.path, entry.name), 'utf8'))) dependencyWords.add(word);
     }
   }
   const config = ts.getParsedCommandLineOfConfigFile(join(ROOT, 'tsconfig.json'), {}, {
