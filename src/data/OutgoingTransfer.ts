@@ -15,7 +15,7 @@ import { waitForBufferedAmountLow, waitForOpen, type DataChannelLike } from './c
 import { base64Length, bytesToBase64, chunkBounds, chunkCount, percentage } from './chunking';
 import { transferChannelLabel, type AckMessage, type FastOffer, type InboundFrame, type WrqMessage } from './dataProtocol';
 import { SegmentHasher } from './SegmentHasher';
-import { Transfer, type TransferHost } from './Transfer';
+import { frameScale, Transfer, type TransferHost } from './Transfer';
 import { TRANSFER_MESSAGES, transferError } from './transferErrors';
 
 /** Sender identification put in the WRQ (`agent`, `version`). */
@@ -235,7 +235,9 @@ export class OutgoingTransfer extends Transfer {
   }
 
   private async pump(channel: DataChannelLike, reader: BlobSegmentReader): Promise<void> {
-    const { windowChunks, highWaterBytes, lowWaterBytes } = this.host.tuning;
+    const { highWaterBytes, lowWaterBytes } = this.host.tuning;
+    const { chunkSize, segmentChunks } = this.offer as FastOffer;
+    const windowChunks = Math.max(2 * segmentChunks, this.host.tuning.windowChunks * frameScale(this.host.tuning, chunkSize));
     try {
       while (this.sent < reader.chunkCount) {
         if (this.isDone) return;

@@ -9,7 +9,7 @@ import type { SkylinkError } from '../errors';
 import type { Logger } from '../logger';
 import type { TransferInfo } from '../types/transfer';
 import { listen, type ChannelMessageEvent, type DataChannelLike } from './channel';
-import { parseFrame, type DataProtocolMessage, type InboundFrame } from './dataProtocol';
+import { CHUNK_HEADER_BYTES, parseFrame, type DataProtocolMessage, type InboundFrame } from './dataProtocol';
 import type { DigestFn } from './SegmentHasher';
 import { TRANSFER_MESSAGES, transferError } from './transferErrors';
 
@@ -17,9 +17,9 @@ import { TRANSFER_MESSAGES, transferError } from './transferErrors';
 export interface FastTuning {
   /** Largest binary frame (header included) ever sent, whatever sctp.maxMessageSize allows. */
   maxFrameBytes: number;
-  /** Chunks per hashed segment; the receiver acknowledges once per segment. */
+  /** Chunks per hashed segment; the receiver acknowledges once per segment (full-size frames, see frameScale). */
   segmentChunks: number;
-  /** Chunks the sender may have unacknowledged (sliding window). */
+  /** Chunks the sender may have unacknowledged (sliding window; full-size frames, see frameScale). */
   windowChunks: number;
   /** Stop sending while `bufferedAmount` is above this... */
   highWaterBytes: number;
@@ -29,6 +29,14 @@ export interface FastTuning {
   closeGraceMs: number;
   /** The receiver repeats its "ready" ACK 0 this often until the first chunk arrives. */
   readyRepeatMs: number;
+}
+
+/**
+ * `segmentChunks` and `windowChunks` count chunks of a full `maxFrameBytes` frame; with smaller frames
+ * (a peer with a smaller maxMessageSize) they are multiplied by this, so their size in bytes holds.
+ */
+export function frameScale(tuning: Pick<FastTuning, 'maxFrameBytes'>, chunkSize: number): number {
+  return Math.max(1, Math.floor(tuning.maxFrameBytes / (chunkSize + CHUNK_HEADER_BYTES)));
 }
 
 /** Everything a transfer needs from the engine: one peer of one room. */

@@ -17,6 +17,7 @@
  */
 import {
   DataTransferEngine,
+  LARGE_FRAME_TUNING,
   type DataTransferEngineOptions,
   type IncomingDataReport,
   type IncomingDataRequestReport,
@@ -56,6 +57,7 @@ export function createDataTransferEngine(route: DataTransferRouter, overrides: P
     onIncomingDataRequest: (roomKey, detail) => route(roomKey)?.onIncomingDataRequest(detail),
     onIncomingData: (roomKey, detail) => route(roomKey)?.onIncomingData(detail),
     logger: createLogger('DATA_TRANSFER'),
+    tuning: LARGE_FRAME_TUNING,
     ...overrides,
   });
 }

@@ -2,7 +2,7 @@ import { DATA_TRANSFER_STATE as S } from '../../../src/constants';
 import { SkylinkError } from '../../../src/errors';
 import { decodeChunkFrame, encodeChunkFrame, isTransferChannelLabel } from '../../../src/data/dataProtocol';
 import type { DataChannelLike } from '../../../src/data/channel';
-import type { DataTransferEngineOptions } from '../../../src/data/DataTransferEngine';
+import { LARGE_FRAME_TUNING, type DataTransferEngineOptions } from '../../../src/data/DataTransferEngine';
 import { blobBytes, enginePair, patternBytes, type Side } from './enginePair';
 import { channelPair, FakeChannel, jsonSent } from './fakeChannel';
 
@@ -120,6 +120,20 @@ describe('DataTransferEngine fast mode (two SDK peers)', () => {
     const frames = near.sent.filter((d): d is ArrayBuffer => d instanceof ArrayBuffer).map((d) => decodeChunkFrame(d));
     expect(frames.map((f) => f?.index)).toEqual([0, 1, 2]);
     expect(jsonSent(near)).toEqual([{ type: 'END', transferId: wrq?.transferId, hash: expect.stringMatching(/^[0-9a-f]{64}$/) }]);
+  });
+
+  it.each([
+    ['unknown', undefined, 64 * 1024 - 8, 16],
+    ['64 KiB', 64 * 1024, 64 * 1024 - 8, 16],
+    ['256 KiB', 256 * 1024, 256 * 1024 - 8, 4],
+    ['1 GiB', 2 ** 30, 256 * 1024 - 8, 4],
+  ])('sizes large frames to the peer maxMessageSize (%s) and keeps 1 MiB segments', async (_name, max, chunkSize, segmentChunks) => {
+    const { alice, mains } = enginePair({ alice: { getMaxMessageSize: () => max, tuning: LARGE_FRAME_TUNING } });
+    void alice.engine.sendBlobData('room1', new Blob([patternBytes(100)]), ['bob']);
+    const [aliceMain] = mains.get('room1') as [FakeChannel, FakeChannel];
+    const wrq = jsonSent(aliceMain)[0];
+    expect(wrq?.fast).toEqual({ version: 1, chunkSize, segmentChunks, hash: 'sha256-segments' });
+    await alice.engine.cancelBlobTransfer('room1', 'bob', String(wrq?.transferId));
   });
 
   it('lets the sender read the Blob one segment at a time', async () => {
