@@ -70,6 +70,9 @@
     SkylinkEventManager.addEventListener(EV.ICE_CONNECTION_STATE, (e) => mark(`ice ${e.detail.state}`));
     SkylinkEventManager.addEventListener(EV.PEER_JOINED, (e) => mark(e.detail.isSelf ? 'peerJoined self' : 'peerJoined remote'));
     SkylinkEventManager.addEventListener(EV.DATA_CHANNEL_STATE, (e) => mark(`dataChannel ${e.detail.state}`));
+    // REST call answered (COMPLETED = 2), signaling socket connected.
+    SkylinkEventManager.addEventListener(EV.READY_STATE_CHANGE, (e) => mark(`readyState ${e.detail.readyState}`));
+    SkylinkEventManager.addEventListener(EV.CHANNEL_OPEN, () => mark('channelOpen'));
     SkylinkEventManager.addEventListener(EV.ON_INCOMING_MESSAGE, (e) => {
       const d = e.detail;
       if (d.isSelf || !d.message || !d.message.isDataChannel) return;

@@ -35,6 +35,7 @@ import type { SkylinkEventManagerClass } from '../events/SkylinkEventManager';
 import type { SkylinkEventMap } from '../events/SkylinkEventMap';
 import { createLogger, type Logger } from '../logger';
 import { PeerConnectionManager, type IceRestartPolicy, type OutgoingSignal } from '../peer/PeerConnectionManager';
+import { warmUpPeerConnections } from '../peer/warmUp';
 import type { DataChannelLike, PeerConnectionLike, SkylinkPlatform, TrackEventLike } from '../platform/SkylinkPlatform';
 import type {
   ClientToServerMessage,
@@ -182,7 +183,10 @@ export class SkylinkRoom {
     const { roomName } = this;
     this.state.userData = userData === undefined ? null : userData;
     this.emit('readyStateChange', { readyState: READY_STATE_CHANGE.LOADING, error: null, room: { roomName }, roomName });
-    const auth = await this.authenticate(true);
+    const authenticating = this.authenticate(true);
+    // The REST request is on its way: start the browser's WebRTC machinery meanwhile.
+    warmUpPeerConnections(this.platform);
+    const auth = await authenticating;
     this.assertActive();
     this.applyAuth(auth);
     this.emit('readyStateChange', { readyState: READY_STATE_CHANGE.COMPLETED, error: null, room: this.state.roomInfo(), roomName });

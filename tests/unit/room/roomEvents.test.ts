@@ -24,6 +24,8 @@ const selfId = (c: Client): string => {
   return Object.keys(peers).find((id) => peers[id]?.isSelf) ?? '';
 };
 
+const openPcs = (p: FakePlatform): FakePeerConnection[] => p.peerConnections.filter((pc) => pc.signalingState !== 'closed');
+
 describe('room events and edge cases', () => {
   let server: FakeSignalingServer;
   let network: FakeNetwork;
@@ -121,7 +123,7 @@ describe('room events and edge cases', () => {
     const bId = selfId(b);
     // B vanishes without a bye: its side never answers again.
     server.ignoreJoins = true;
-    const pcA = a.platform.peerConnections[0] as FakePeerConnection;
+    const pcA = openPcs(a.platform)[0] as FakePeerConnection;
     b.platform.peerConnections.forEach((pc) => pc.close());
     const left = waitForEvent(a.events, 'peerLeft', (d) => d.peerId === bId && !d.isSelf, 3000);
     pcA.simulateIceState('failed');
@@ -132,14 +134,19 @@ describe('room events and edge cases', () => {
     await b.skylink.leaveAllRooms();
   });
 
-  const openPcs = (p: FakePlatform): FakePeerConnection[] => p.peerConnections.filter((pc) => pc.signalingState !== 'closed');
-
-  it('join latency: prepares one connection on joining, uses it for the first peer, and welcomes before PEER_JOINED', async () => {
-    const a = makeClient(server, network);
+  it('join latency: warms WebRTC up during the REST call, prepares one connection on joining, uses it for the first peer, and welcomes before PEER_JOINED', async () => {
+    let pcsWhenRestAnswered = -1;
+    const events = new SkylinkEventManagerClass();
+    const platform = createFakePlatform({ server, network, fetch: (url, init) => ((pcsWhenRestAnswered = platform.peerConnections.length), server.fetch(url, init)) });
+    const a = { skylink: new Skylink({ appKey: 'app', defaultRoom: 'lobby', roomServer: '//fake.test:3000', forceSSL: false }, { eventManager: events, platform }), events, platform };
     const b = makeClient(server, network);
     await a.skylink.joinRoom();
-    expect(openPcs(a.platform)).toHaveLength(1);
-    const spare = openPcs(a.platform)[0];
+    // The REST request left first; then one connection was made and closed (the warm-up).
+    expect(pcsWhenRestAnswered).toBe(0);
+    const [warmUp, spare] = a.platform.peerConnections;
+    expect(warmUp?.signalingState).toBe('closed');
+    expect(warmUp?.listenerCount()).toBe(0);
+    expect(openPcs(a.platform)).toEqual([spare]);
 
     // When the existing peer announces the newcomer, its welcome is already on the wire.
     let welcomedFirst: boolean | null = null;
@@ -152,11 +159,15 @@ describe('room events and edge cases', () => {
     await b.skylink.joinRoom();
     await channelOpen;
     expect(welcomedFirst).toBe(true);
-    expect(a.platform.peerConnections).toHaveLength(1);
+    expect(a.platform.peerConnections).toHaveLength(2);
     expect(openPcs(a.platform)).toEqual([spare]);
-    expect(b.platform.peerConnections).toHaveLength(1);
+    expect(b.platform.peerConnections).toHaveLength(2);
 
-    await a.skylink.leaveRoom('lobby');
+    // Warmed up once per platform: a second room adds only its spare.
+    await a.skylink.joinRoom({ roomName: 'second' });
+    expect(a.platform.peerConnections).toHaveLength(3);
+
+    await a.skylink.leaveAllRooms();
     await b.skylink.leaveRoom('lobby');
     expect(openPcs(a.platform)).toEqual([]);
     expect(openPcs(b.platform)).toEqual([]);
