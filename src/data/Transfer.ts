@@ -237,6 +237,10 @@ export abstract class Transfer {
         if (!this.isDone) this.onChannelFrame(parseFrame(event.data));
       },
       close: () => this.onChannelClosed(),
+      // An error (the association failed or was aborted) is followed by close: fail at once.
+      error: () => {
+        if (!this.isDone) this.fail(transferError.failed(TRANSFER_MESSAGES.CHANNEL_CLOSED, this.ctx()), true);
+      },
     });
   }
 

@@ -55,6 +55,33 @@ describe('fast mode flow control', () => {
     expect(chunksSent(near)).toBe(40);
   });
 
+  it.each([
+    ['closes', (end: FakeChannel) => {
+      end.readyState = 'closed';
+      end.emit('close', {});
+    }],
+    ['errors', (end: FakeChannel) => end.emit('error', { error: new Error('sctp-failure') })],
+  ])('fails the download at once when the transfer channel %s mid-transfer (the sender is gone)', async (_name, kill) => {
+    const { alice, bob } = pair({ windowChunks: 8 });
+    void alice.engine.sendBlobData('room1', new Blob([patternBytes(40 * 4096)]), ['bob']);
+    const { transferId, response } = await acceptFirst(bob);
+    await alice.until(() => alice.opened.length === 1, 'channel');
+    const [near, far] = alice.opened[0] as [FakeChannel, FakeChannel];
+    // Bob's progress ACKs are lost: the transfer stays mid-way, as when the sender's page died.
+    const send = far.send.bind(far) as (d: string) => void;
+    far.send = ((d: string) => (typeof d === 'string' && JSON.parse(d).ackN > 0 ? undefined : send(d))) as FakeChannel['send'];
+    await alice.until(() => chunksSent(near) === 8, 'window filled');
+    await bob.until(() => bob.statesOf(transferId).includes(S.DOWNLOADING), 'downloading');
+    near.readyState = 'closed'; // the sender's end is gone with its page: it hears nothing more
+    kill(far);
+    expect(bob.statesOf(transferId).at(-1)).toBe(S.ERROR);
+    const last = bob.rec.states.at(-1);
+    expect(last?.error?.message).toMatchObject({ message: 'Data Channel closed before the transfer completed' });
+    expect(last?.transferInfo.data).toBeNull();
+    expect(bob.rec.data).toEqual([]);
+    await expect(response).rejects.toMatchObject({ message: 'Data Channel closed before the transfer completed' });
+  });
+
   it.each([true, false])('waits for bufferedAmount to drain (bufferedamountlow event: %s)', async (firesLowEvent) => {
     const { alice, bob } = pair({ windowChunks: 64, highWaterBytes: 3 * FRAME, lowWaterBytes: FRAME }, { firesLowEvent, paused: true });
     const sending = alice.engine.sendBlobData('room1', new Blob([patternBytes(20 * 4096)]), ['bob']);
