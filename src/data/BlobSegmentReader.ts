@@ -1,6 +1,7 @@
 /**
  * Sender-side reading: the Blob is read one segment (`chunkSize * segmentChunks` bytes) at a time,
- * the next segment prefetched while the current one is sent, so the whole file is never in memory.
+ * the next few segments (about 4 MiB) prefetched while the current one is sent, so the whole file
+ * is never in memory.
  *
  * Segments come from one sequential `blob.stream()` read where the platform has it: in Chromium,
  * `blob.slice(a, b).arrayBuffer()` per 1 MiB segment of a Blob built from many parts cost about 5x
@@ -8,6 +9,9 @@
  * some fakes) each segment is read with `slice()`.
  */
 import { CHUNK_HEADER_BYTES, writeChunkHeader } from './dataProtocol';
+
+/** How far ahead of the chunk being sent the reader reads (whole segments, at least one). */
+export const PREFETCH_BYTES = 4 * 1024 * 1024;
 
 /** Reads `[start, end)` of a Blob (`Blob.arrayBuffer`, or FileReader where it is missing). */
 export function readBlobRange(blob: Blob, start: number, end: number): Promise<Uint8Array<ArrayBuffer>> {
@@ -99,9 +103,11 @@ export class BlobSegmentReader {
     if (!Number.isSafeInteger(index) || index < 0 || index >= this.chunkCount) throw new RangeError(`no chunk ${index}`);
     const seg = Math.floor(index / this.segmentChunks);
     const bytes = await this.segment(seg);
-    // Drop what was sent, prefetch what comes next.
+    // Drop what was sent, prefetch what comes next (about PREFETCH_BYTES: a refill of the channel
+    // buffer after `bufferedamountlow` takes several segments).
     for (const key of this.segments.keys()) if (key < seg) this.segments.delete(key);
-    if (seg + 1 < this.segmentCount) void this.segment(seg + 1).catch(() => undefined);
+    const last = Math.min(this.segmentCount - 1, seg + Math.max(1, Math.floor(PREFETCH_BYTES / this.segmentBytes)));
+    for (let next = seg + 1; next <= last; next += 1) void this.segment(next).catch(() => undefined);
     const offset = (index - seg * this.segmentChunks) * this.chunkSize;
     const payload = bytes.subarray(offset, Math.min(bytes.byteLength, offset + this.chunkSize));
     const frame = payload.byteLength === this.chunkSize ? this.frameBuffer : new Uint8Array(CHUNK_HEADER_BYTES + payload.byteLength);
