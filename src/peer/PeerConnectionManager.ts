@@ -457,18 +457,23 @@ export class PeerConnectionManager {
       const answer = await session.pc.createAnswer();
       if (this.isGone(session)) return;
       session.outbox ??= [];
-      await session.pc.setLocalDescription(answer);
+      // As with the offer: without local media the answer leaves while setLocalDescription runs
+      // (the remote applies it meanwhile). An answerAck that comes back before we are done is
+      // taken (state localAnswerSet) and the ack timer below then finds nothing to do.
+      const early = !session.pc.getSenders().some((sender) => sender.track);
+      const applying = session.pc.setLocalDescription(answer);
+      if (early) this.sendAnswer(session, answer.sdp ?? '');
+      await applying;
       if (this.isGone(session)) return;
+      if (!early) this.sendAnswer(session, session.pc.localDescription?.sdp ?? answer.sdp ?? '');
     } catch (error) {
       this.flushOutbox(session);
       if (this.isGone(session)) return;
       this.cb.onHandshake(session.peerId, 'error', false, asError(error));
       return;
     }
-    session.state = 'localAnswerSet';
-    this.cb.sendSignal(session.peerId, { type: 'answer', sdp: session.pc.localDescription?.sdp ?? '' });
-    this.flushOutbox(session);
     this.cb.onHandshake(session.peerId, 'answer', true);
+    if ((session.state as NegotiationState) !== 'localAnswerSet') return; // acknowledged already (sendAnswer set it)
     // Peers that never acknowledge (non-2.x implementations) must not block later offers forever.
     session.ackTimer = setTimeout(() => {
       session.ackTimer = null;
@@ -479,6 +484,13 @@ export class PeerConnectionManager {
   /** Sends the offer, then the local candidates gathered before it left. */
   private sendOffer(session: PeerSession, sdp: string, iceRestart: boolean, renegotiation: boolean): void {
     this.cb.sendSignal(session.peerId, { type: 'offer', sdp, iceRestart, renegotiation });
+    this.flushOutbox(session);
+  }
+
+  /** Sends the answer, then the local candidates gathered before it left; an answerAck is now expected. */
+  private sendAnswer(session: PeerSession, sdp: string): void {
+    session.state = 'localAnswerSet';
+    this.cb.sendSignal(session.peerId, { type: 'answer', sdp });
     this.flushOutbox(session);
   }
 

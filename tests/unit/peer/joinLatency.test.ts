@@ -1,6 +1,6 @@
 /**
- * The join-latency shortcuts of the handshake: the offer leaves before setLocalDescription is done
- * (data-only), and a spare connection is prepared ahead of need. Each keeps the 2.x message order.
+ * The join-latency shortcuts of the handshake: the offer and the answer leave before
+ * setLocalDescription is done (data-only), and a spare connection is prepared ahead of need. Each keeps the 2.x message order.
  * Welcome-before-PEER_JOINED is tested with the room (tests/unit/room/roomEvents.test.ts).
  */
 import type { OutgoingSignal } from '../../../src/peer/PeerConnectionManager';
@@ -61,6 +61,48 @@ describe('join latency: handshake shortcuts', () => {
     expect(types).toContain('answerAck');
     a.close();
     b.close();
+  });
+
+  it('without local media, sends the answer before setLocalDescription completes; an answerAck that arrives meanwhile completes the negotiation', async () => {
+    jest.useFakeTimers({ doNotFake: ['queueMicrotask', 'nextTick', 'setImmediate'] });
+    try {
+      const network = new FakeNetwork();
+      let gated: GatedPeerConnection | null = null;
+      const sentByA: OutgoingSignal[] = [];
+      const sentByB: OutgoingSignal[] = [];
+      const a = recordingManager(network, 'A', 2, sentByA, (c) => (gated = new GatedPeerConnection(network, c)));
+      const b = recordingManager(network, 'B', 1, sentByB);
+      a.createPeer('B', { weight: 1, enableDataChannel: true });
+      a.markWelcoming('B');
+      b.createPeer('A', { weight: 2, enableDataChannel: true });
+      await b.startOffer('A');
+      const offer = sentByB.find((s) => s.type === 'offer') as Extract<OutgoingSignal, { type: 'offer' }>;
+      const answering = a.handleOffer('B', offer.sdp, 1);
+      await flush();
+      const pc = gated as unknown as GatedPeerConnection;
+      expect(pc.pendingLocal).toBe(true);
+      expect(sentByA.map((s) => s.type)).toEqual(['answer']);
+      expect(a.getNegotiationState('B')).toBe('localAnswerSet');
+
+      // The offerer applies it and acknowledges before our setLocalDescription is done.
+      const answer = sentByA[0] as Extract<OutgoingSignal, { type: 'answer' }>;
+      await b.handleAnswer('A', answer.sdp);
+      expect(sentByB.some((s) => s.type === 'answerAck')).toBe(true);
+      a.handleAnswerAck('B', true);
+      expect(a.getNegotiationState('B')).toBe('negotiated');
+
+      pc.release();
+      await answering;
+      await flush(200);
+      expect(a.getNegotiationState('B')).toBe('negotiated');
+      expect(sentByA.filter((s) => s.type === 'answer')).toHaveLength(1);
+      expect(sentByA.map((s) => s.type)).toContain('candidate');
+      expect(jest.getTimerCount()).toBe(0); // no ack timer left behind
+      a.close();
+      b.close();
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('with local media, waits for setLocalDescription before sending the offer (its mediaInfoList needs the mids)', async () => {
