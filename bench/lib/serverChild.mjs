@@ -6,6 +6,9 @@
 //                   joins each socket to the room named in its query and broadcasts every
 //                   `message` payload, untouched, to the other sockets of that room.
 //
+// BENCH_SERVER_CPU_PROF=<dir>: records a V8 CPU profile of the server (node:inspector) from start
+// to 'close' and writes it to <dir>/<kind>-<pid>.cpuprofile (open it in Chrome DevTools).
+//
 // IPC: the parent sends { id, cmd } with cmd 'stats' (cpuUsage + memoryUsage), 'gcStats' (same
 // after two forced GCs) or 'close'; the child answers { id, ...data }. It exits when the parent goes.
 import { createServer } from 'node:http';
@@ -43,6 +46,25 @@ async function startBare() {
 }
 
 const server = kind === 'bare' ? await startBare() : await startSkylink();
+const profiler = process.env.BENCH_SERVER_CPU_PROF ? await startProfiler(process.env.BENCH_SERVER_CPU_PROF) : null;
+
+async function startProfiler(dir) {
+  const [{ Session }, { mkdirSync, writeFileSync }, { join }] = await Promise.all([
+    import('node:inspector'),
+    import('node:fs'),
+    import('node:path'),
+  ]);
+  const session = new Session();
+  session.connect();
+  const post = (method, params) => new Promise((ok, fail) => session.post(method, params, (e, r) => (e ? fail(e) : ok(r))));
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  return async () => {
+    const { profile } = await post('Profiler.stop');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, `${kind}-${process.pid}.cpuprofile`), JSON.stringify(profile));
+  };
+}
 
 function gc() {
   if (typeof globalThis.gc === 'function') {
@@ -57,6 +79,7 @@ process.on('message', async (msg) => {
     if (cmd === 'gcStats') gc();
     process.send({ id, cpu: process.cpuUsage(), mem: process.memoryUsage(), hrtime: Number(process.hrtime.bigint() / 1000n) });
   } else if (cmd === 'close') {
+    await profiler?.().catch((err) => console.error(`cpu profile not written: ${err}`));
     const force = setTimeout(() => process.exit(0), 3000);
     await server.close().catch(() => {});
     clearTimeout(force);

@@ -6,7 +6,7 @@
  * Every method is synchronous: attaching, suspending and resuming cannot interleave with a
  * delivery, so no message is lost or reordered across a resume.
  */
-import type { Connection, Membership } from './connection';
+import type { Connection, Membership, SkylinkSocket } from './connection';
 
 export interface BacklogLimits {
   /** Messages kept for a suspended member. */
@@ -35,17 +35,40 @@ export interface Resumed {
   takenFrom: Connection | null;
 }
 
-const keyOf = (rid: string, sid: string): string => `${rid}\n${sid}`;
+/** rid -> sid -> attachment (two plain lookups: no key string built per delivery). */
+class AttachmentTable {
+  readonly #rooms = new Map<string, Map<string, Attachment>>();
+
+  get(rid: string, sid: string): Attachment | undefined {
+    return this.#rooms.get(rid)?.get(sid);
+  }
+
+  set(a: Attachment): void {
+    const { rid, sid } = a.membership;
+    let room = this.#rooms.get(rid);
+    if (!room) this.#rooms.set(rid, (room = new Map()));
+    room.set(sid, a);
+  }
+
+  delete(rid: string, sid: string): void {
+    const room = this.#rooms.get(rid);
+    if (room?.delete(sid) && room.size === 0) this.#rooms.delete(rid);
+  }
+
+  *values(): IterableIterator<Attachment> {
+    for (const room of this.#rooms.values()) yield* room.values();
+  }
+}
 
 export class MemberSessions {
-  readonly #table = new Map<string, Attachment>();
+  readonly #table = new AttachmentTable();
 
   constructor(private readonly limits: BacklogLimits = DEFAULT_BACKLOG_LIMITS) {}
 
   /** Attaches a membership to a connection (fresh join). */
   attach(conn: Connection, m: Membership): void {
     conn.rooms.set(m.rid, m);
-    this.#table.set(keyOf(m.rid, m.sid), { membership: m, conn, backlog: [], backlogChars: 0 });
+    this.#table.set({ membership: m, conn, backlog: [], backlogChars: 0 });
   }
 
   /**
@@ -56,8 +79,7 @@ export class MemberSessions {
     if (conn.rooms.get(m.rid) !== m) return false;
     conn.rooms.delete(m.rid);
     clearMembershipTimers(m);
-    const key = keyOf(m.rid, m.sid);
-    if (this.#table.get(key)?.membership === m) this.#table.delete(key);
+    if (this.#table.get(m.rid, m.sid)?.membership === m) this.#table.delete(m.rid, m.sid);
     return true;
   }
 
@@ -69,28 +91,28 @@ export class MemberSessions {
     if (conn.rooms.get(m.rid) !== m) return false;
     conn.rooms.delete(m.rid);
     clearMembershipTimers(m);
-    const key = keyOf(m.rid, m.sid);
     const a: Attachment = { membership: m, conn: null, backlog: [], backlogChars: 0, onExpire };
-    a.graceTimer = setTimeout(() => this.#expire(key, a, 'grace'), graceMs);
+    a.graceTimer = setTimeout(() => this.#expire(a, 'grace'), graceMs);
     a.graceTimer.unref();
-    this.#table.set(key, a);
+    this.#table.set(a);
     return true;
   }
 
-  #expire(key: string, a: Attachment, why: 'grace' | 'overflow'): void {
-    if (this.#table.get(key) !== a || a.conn !== null) return;
-    this.#table.delete(key);
+  #expire(a: Attachment, why: 'grace' | 'overflow'): void {
+    const { rid, sid } = a.membership;
+    if (this.#table.get(rid, sid) !== a || a.conn !== null) return;
+    this.#table.delete(rid, sid);
     clearTimeout(a.graceTimer);
     a.onExpire?.(a.membership, why);
   }
 
   /** This process holds the member (attached or suspended). */
   holds(rid: string, sid: string): boolean {
-    return this.#table.has(keyOf(rid, sid));
+    return this.#table.get(rid, sid) !== undefined;
   }
 
   isSuspended(rid: string, sid: string): boolean {
-    return this.#table.get(keyOf(rid, sid))?.conn === null;
+    return this.#table.get(rid, sid)?.conn === null;
   }
 
   /**
@@ -98,8 +120,7 @@ export class MemberSessions {
    * (or the same) connection. The caller must send `inRoom` and then the backlog before yielding.
    */
   resume(conn: Connection, rid: string, sid: string, resumable: boolean): Resumed | undefined {
-    const key = keyOf(rid, sid);
-    const a = this.#table.get(key);
+    const a = this.#table.get(rid, sid);
     if (!a) return undefined;
     const m = a.membership;
     let takenFrom: Connection | null = null;
@@ -121,21 +142,36 @@ export class MemberSessions {
    * suspended. Returns false when the member is not attached here.
    */
   deliver(rid: string, sid: string, json: string): boolean {
-    const key = keyOf(rid, sid);
-    const a = this.#table.get(key);
-    if (!a) return false;
-    if (a.conn) {
-      a.conn.socket.emit('message', json);
-      return true;
-    }
+    const socket = this.#deliverOrSocket(rid, sid, json);
+    if (socket === undefined) return false;
+    if (socket) socket.emit('message', json);
+    return true;
+  }
+
+  /**
+   * `deliver` for a room broadcast: an attached member's socket is added to `sockets` (the caller
+   * sends `json` to all of them with one encoding) instead of being sent to here.
+   */
+  deliverOrCollect(rid: string, sid: string, json: string, sockets: SkylinkSocket[]): boolean {
+    const socket = this.#deliverOrSocket(rid, sid, json);
+    if (socket === undefined) return false;
+    if (socket) sockets.push(socket);
+    return true;
+  }
+
+  /** The attached member's socket; null once kept for (or ended by) its suspension; undefined if not held. */
+  #deliverOrSocket(rid: string, sid: string, json: string): SkylinkSocket | null | undefined {
+    const a = this.#table.get(rid, sid);
+    if (!a) return undefined;
+    if (a.conn) return a.conn.socket;
     if (a.backlog.length >= this.limits.maxMessages || a.backlogChars + json.length > this.limits.maxChars) {
       // Too much missed: the session cannot be resumed faithfully; end it now.
-      this.#expire(key, a, 'overflow');
-      return true;
+      this.#expire(a, 'overflow');
+      return null;
     }
     a.backlog.push(json);
     a.backlogChars += json.length;
-    return true;
+    return null;
   }
 
   /** Members suspended right now. */
@@ -147,10 +183,10 @@ export class MemberSessions {
 
   /** Drops every suspension without running `onExpire` (server shutdown). */
   clearSuspended(): void {
-    for (const [key, a] of this.#table) {
+    for (const a of [...this.#table.values()]) {
       if (a.conn !== null) continue;
       clearTimeout(a.graceTimer);
-      this.#table.delete(key);
+      this.#table.delete(a.membership.rid, a.membership.sid);
     }
   }
 }

@@ -55,8 +55,8 @@ export interface RoomRegistry {
   /** Adds a member unless the room is locked or full, or its `sid` is already a member (`taken`). */
   admit(rid: string, appKey: string, roomName: string, member: NewMember, maxMembers: number): Promise<AdmitResult>;
   getMember(rid: string, sid: string): Promise<RoomMember | undefined>;
-  /** Members in admission order. */
-  listMembers(rid: string): Promise<RoomMember[]>;
+  /** Members in admission order (snapshots: the caller must not change them). */
+  listMembers(rid: string): Promise<readonly Readonly<RoomMember>[]>;
   /** Removes a member; the room ends when it was the last. */
   removeMember(rid: string, sid: string): Promise<RoomMember | undefined>;
   setLocked(rid: string, locked: boolean): Promise<void>;
@@ -156,8 +156,10 @@ export class MemoryRoomRegistry implements RoomRegistry {
     return m ? { ...m } : undefined;
   }
 
-  async listMembers(rid: string): Promise<RoomMember[]> {
-    return [...(this.#rooms.get(rid)?.members.values() ?? [])].map((m) => ({ ...m }));
+  async listMembers(rid: string): Promise<readonly Readonly<RoomMember>[]> {
+    // Not copied (every room broadcast lists its members): stored records are replaced, never changed.
+    const entry = this.#rooms.get(rid);
+    return entry ? [...entry.members.values()] : [];
   }
 
   async removeMember(rid: string, sid: string): Promise<RoomMember | undefined> {
@@ -176,13 +178,15 @@ export class MemoryRoomRegistry implements RoomRegistry {
   }
 
   async setUserData(rid: string, sid: string, userData: string): Promise<void> {
-    const member = this.#rooms.get(rid)?.members.get(sid);
-    if (member) member.userData = userData;
+    const members = this.#rooms.get(rid)?.members;
+    const member = members?.get(sid);
+    if (member) members?.set(sid, { ...member, userData });
   }
 
   async setSocket(rid: string, sid: string, socketId: string): Promise<void> {
-    const member = this.#rooms.get(rid)?.members.get(sid);
-    if (member) member.socketId = socketId;
+    const members = this.#rooms.get(rid)?.members;
+    const member = members?.get(sid);
+    if (member) members?.set(sid, { ...member, socketId });
   }
 
   async listRooms(appKeys: ReadonlySet<string>): Promise<RoomWithMembers[]> {

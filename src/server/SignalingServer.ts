@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'socket.io';
-import { parseClientMessage } from '../signaling/guards';
+import { parseClientMessage, type GuardLimits } from '../signaling/guards';
 import {
   NEGOTIATION_TYPES,
   SystemAction,
@@ -54,9 +54,11 @@ export interface SignalingDeps {
 
 /** Longest delay Node timers accept. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
+/** `raw`: the JSON text `msg` was parsed from, relayed as is when `msg` is forwarded unchanged. */
 type Handler<T extends ClientToServerMessage['type']> = (
   conn: Connection,
   msg: Extract<ClientToServerMessage, { type: T }>,
+  raw?: string,
 ) => Promise<void>;
 type Handlers = { [T in ClientToServerMessage['type']]: Handler<T> };
 
@@ -66,12 +68,15 @@ export class SignalingServer {
   readonly #connections = new Set<Connection>();
   readonly #features: RoomFeatures;
   readonly #sessions = new MemberSessions();
+  /** One object for every message: the guards merge it with their defaults once. */
+  readonly #guardLimits: Partial<GuardLimits>;
   #tieBreaker = 0;
   #shuttingDown = false;
 
   constructor(deps: SignalingDeps) {
     this.#deps = deps;
     this.#log = deps.log;
+    this.#guardLimits = { maxMessageLength: deps.config.maxMessageLength };
     this.#features = new RoomFeatures({
       ...deps,
       send: (socketId, msg) => this.send(socketId, msg),
@@ -128,7 +133,7 @@ export class SignalingServer {
 
   #onMessage(conn: Connection, payload: unknown): void {
     if (conn.closed) return;
-    const parsed = parseClientMessage(payload, { maxMessageLength: this.#deps.config.maxMessageLength });
+    const parsed = parseClientMessage(payload, this.#guardLimits);
     const type = parsed.ok ? parsed.message.type : undefined;
     if (!this.#admitByRate(conn, type, parsed.ok ? (parsed.message as { rid?: string }).rid : undefined)) return;
     if (!parsed.ok) {
@@ -140,7 +145,8 @@ export class SignalingServer {
       return;
     }
     const msg = parsed.message;
-    this.#enqueue(conn, () => this.#handle(conn, msg));
+    const raw = typeof payload === 'string' ? payload : undefined;
+    this.#enqueue(conn, () => this.#handle(conn, msg, raw));
   }
 
   /** Flood control; returns false when the message must be dropped. */
@@ -186,9 +192,18 @@ export class SignalingServer {
     this.#deliverAll(rid, [member], json);
   }
 
-  /** To room members held here, then (one message) to those held by other instances. */
+  /**
+   * To room members held here (attached ones all at once: one encoding, as a socket.io room
+   * broadcast), then (one message) to those held by other instances.
+   */
   #deliverAll(rid: string, members: readonly RoomMember[], json: string): void {
-    const elsewhere = members.filter((member) => !this.#sessions.deliver(rid, member.sid, json));
+    const sockets: SkylinkSocket[] = [];
+    const elsewhere: RoomMember[] = [];
+    for (const member of members) {
+      if (!this.#sessions.deliverOrCollect(rid, member.sid, json, sockets)) elsewhere.push(member);
+    }
+    if (sockets.length === 1) sockets[0]?.emit('message', json);
+    else if (sockets.length > 1) this.#deps.io.local.to(sockets.map((socket) => socket.id)).emit('message', json);
     if (elsewhere.length === 0) return;
     if (this.#deps.clustered) {
       this.#deps.io.serverSideEmit('skylink:deliver', rid, elsewhere.map((m) => m.sid), json);
@@ -219,7 +234,7 @@ export class SignalingServer {
   }
 
   /** Relays to `target` (a member of the same room) or broadcasts to the other members. */
-  async #route(conn: Connection, msg: ClientToServerMessage & { rid: string; target?: string }): Promise<void> {
+  async #route(conn: Connection, msg: ClientToServerMessage & { rid: string; target?: string }, raw?: string): Promise<void> {
     const m = this.membership(conn, msg);
     if (!m) return;
     if (msg.target !== undefined) {
@@ -228,68 +243,71 @@ export class SignalingServer {
         this.#log.info('dropped message to unknown target', { rid: m.rid, type: msg.type, from: m.sid });
         return;
       }
-      this.#deliver(m.rid, target, JSON.stringify(msg));
+      this.#deliver(m.rid, target, raw ?? JSON.stringify(msg));
       return;
     }
-    await this.#broadcast(m, msg);
+    await this.#broadcast(m, msg, undefined, raw);
   }
 
+  /** To the other members of the room (those `filter` accepts); `raw`: the JSON text of `msg`. */
   async #broadcast(
     from: { rid: string; sid: string },
     msg: ServerToClientMessage | ClientToServerMessage,
-    filter: (member: RoomMember) => boolean = () => true,
+    filter?: (member: RoomMember) => boolean,
+    raw?: string,
   ): Promise<void> {
     const members = await this.#deps.registry.listMembers(from.rid);
-    this.#deliverAll(from.rid, members.filter((member) => member.sid !== from.sid && filter(member)), JSON.stringify(msg));
+    const to = members.filter((member) => member.sid !== from.sid && (!filter || filter(member)));
+    this.#deliverAll(from.rid, to, raw ?? JSON.stringify(msg));
   }
 
   // ---- message handlers ----------------------------------------------------------------------
 
   readonly #handlers: Handlers = {
     joinRoom: (conn, msg) => this.#join(conn, msg),
-    enter: async (conn, msg) => {
-      if (msg.target !== undefined) return this.#route(conn, msg);
+    enter: async (conn, msg, raw) => {
+      if (msg.target !== undefined) return this.#route(conn, msg, raw);
       const m = this.membership(conn, msg);
       if (!m) return;
       const self = await this.#deps.registry.getMember(m.rid, m.sid);
       if (!self) return;
       // Only members admitted before the sender get its `enter`: they welcome it and it offers.
       // Two simultaneous joiners therefore never both wait in `welcoming`.
-      await this.#broadcast(m, msg, (o) => o.seq < self.seq && self.autoIntroduce && o.autoIntroduce);
+      await this.#broadcast(m, msg, (o) => o.seq < self.seq && self.autoIntroduce && o.autoIntroduce, raw);
     },
-    welcome: (conn, msg) => this.#route(conn, msg),
-    offer: (conn, msg) => this.#route(conn, msg),
-    answer: (conn, msg) => this.#route(conn, msg),
-    answerAck: (conn, msg) => this.#route(conn, msg),
-    candidate: (conn, msg) => this.#route(conn, msg),
-    endOfCandidates: (conn, msg) => this.#route(conn, msg),
-    restart: (conn, msg) => this.#route(conn, msg),
-    private: (conn, msg) => this.#route(conn, msg),
-    public: (conn, msg) => this.#route(conn, msg),
-    stream: (conn, msg) => this.#route(conn, msg),
-    muteAudioEvent: (conn, msg) => this.#route(conn, msg),
-    muteVideoEvent: (conn, msg) => this.#route(conn, msg),
-    mediaInfoEvent: (conn, msg) => this.#route(conn, msg),
-    startRTMP: (conn, msg) => this.#route(conn, msg),
-    stopRTMP: (conn, msg) => this.#route(conn, msg),
-    updateUserEvent: async (conn, msg) => {
+    welcome: (conn, msg, raw) => this.#route(conn, msg, raw),
+    offer: (conn, msg, raw) => this.#route(conn, msg, raw),
+    answer: (conn, msg, raw) => this.#route(conn, msg, raw),
+    answerAck: (conn, msg, raw) => this.#route(conn, msg, raw),
+    candidate: (conn, msg, raw) => this.#route(conn, msg, raw),
+    endOfCandidates: (conn, msg, raw) => this.#route(conn, msg, raw),
+    restart: (conn, msg, raw) => this.#route(conn, msg, raw),
+    private: (conn, msg, raw) => this.#route(conn, msg, raw),
+    public: (conn, msg, raw) => this.#route(conn, msg, raw),
+    stream: (conn, msg, raw) => this.#route(conn, msg, raw),
+    muteAudioEvent: (conn, msg, raw) => this.#route(conn, msg, raw),
+    muteVideoEvent: (conn, msg, raw) => this.#route(conn, msg, raw),
+    mediaInfoEvent: (conn, msg, raw) => this.#route(conn, msg, raw),
+    startRTMP: (conn, msg, raw) => this.#route(conn, msg, raw),
+    stopRTMP: (conn, msg, raw) => this.#route(conn, msg, raw),
+    updateUserEvent: async (conn, msg, raw) => {
       const m = this.membership(conn, msg);
       if (!m) return;
       await this.#deps.registry.setUserData(m.rid, m.sid, msg.userData);
-      await this.#broadcast(m, msg);
+      await this.#broadcast(m, msg, undefined, raw);
     },
-    roomLockEvent: async (conn, msg) => {
+    roomLockEvent: async (conn, msg, raw) => {
       const m = this.membership(conn, msg);
       if (!m) return;
       await this.#deps.registry.setLocked(m.rid, msg.lock);
       this.#log.info('room lock changed', { rid: m.rid, locked: msg.lock, by: m.sid });
-      await this.#broadcast(m, msg);
+      await this.#broadcast(m, msg, undefined, raw);
     },
     bye: async (conn, msg) => {
       const m = this.membership(conn, msg);
       if (m) await this.#leave(conn, m, 'bye');
     },
-    message: (conn, msg) => this.#features.chatMessage(conn, msg, (c, x) => this.#route(c, x)),
+    message: (conn, msg, raw) => this.#features.chatMessage(conn, msg, (c, x) => this.#route(c, x, x === msg ? raw : undefined)),
     getStoredMessages: (conn, msg) => this.#features.getStoredMessages(conn, msg),
     getPeers: (conn, msg) => this.#features.getPeers(conn, msg),
     introduce: (conn, msg) => this.#features.introduce(conn, msg),
@@ -298,9 +316,9 @@ export class SignalingServer {
     stopRecordingRoom: async (conn, msg) => this.#features.recording(conn, msg),
   };
 
-  async #handle(conn: Connection, msg: ClientToServerMessage): Promise<void> {
-    const handler = this.#handlers[msg.type] as (c: Connection, m: ClientToServerMessage) => Promise<void>;
-    await handler(conn, msg);
+  async #handle(conn: Connection, msg: ClientToServerMessage, raw?: string): Promise<void> {
+    const handler = this.#handlers[msg.type] as (c: Connection, m: ClientToServerMessage, raw?: string) => Promise<void>;
+    await handler(conn, msg, raw);
   }
 
   // ---- join / leave --------------------------------------------------------------------------

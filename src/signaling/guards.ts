@@ -275,36 +275,52 @@ function toObject(input: unknown, limits: GuardLimits): GuardResult<Record<strin
   return { ok: true, message: value };
 }
 
+/** A schema table as type -> [field, check] pairs, built once (the server validates every message). */
+type CompiledSchemas = ReadonlyMap<string, ReadonlyArray<readonly [string, Check]>>;
+
+const compile = <U extends { type: string }>(schemas: Schemas<U>): CompiledSchemas =>
+  new Map(Object.entries<FieldSpec>(schemas).map(([type, spec]) => [type, Object.entries(spec)]));
+
+/** Limits merged with the defaults, once per limits object the caller passes. */
+const resolvedLimits = new WeakMap<Partial<GuardLimits>, GuardLimits>();
+
+function resolveLimits(partial: Partial<GuardLimits> | undefined): GuardLimits {
+  if (!partial) return DEFAULT_GUARD_LIMITS;
+  let limits = resolvedLimits.get(partial);
+  if (!limits) resolvedLimits.set(partial, (limits = { ...DEFAULT_GUARD_LIMITS, ...partial }));
+  return limits;
+}
+
 function parseWith<U extends { type: string }>(
-  schemas: Schemas<U>,
+  schemas: CompiledSchemas,
   input: unknown,
   partialLimits: Partial<GuardLimits> | undefined,
 ): GuardResult<U> {
-  const limits: GuardLimits = partialLimits ? { ...DEFAULT_GUARD_LIMITS, ...partialLimits } : DEFAULT_GUARD_LIMITS;
+  const limits = resolveLimits(partialLimits);
   const parsed = toObject(input, limits);
   if (!parsed.ok) return parsed;
   const msg = parsed.message;
   const type = msg.type;
   if (typeof type !== 'string' || type.length === 0) return reject('missing_type', 'no string "type"');
-  if (!Object.prototype.hasOwnProperty.call(schemas, type)) {
-    return reject('unknown_type', `unknown type "${type.slice(0, 64)}"`);
-  }
-  const spec = schemas[type as U['type']];
-  for (const field of Object.keys(spec)) {
-    const check = spec[field];
-    if (check && !check(msg[field], limits)) {
+  const spec = schemas.get(type);
+  if (!spec) return reject('unknown_type', `unknown type "${type.slice(0, 64)}"`);
+  for (const [field, check] of spec) {
+    if (!check(msg[field], limits)) {
       return reject('invalid_field', `${type}.${field} is missing or invalid`);
     }
   }
   return { ok: true, message: msg as unknown as U };
 }
 
+const compiledClientSchemas = compile(clientSchemas);
+const compiledServerSchemas = compile(serverSchemas);
+
 /** Validates a message received by the server from a client. */
 export function parseClientMessage(
   input: unknown,
   limits?: Partial<GuardLimits>,
 ): GuardResult<ClientToServerMessage> {
-  return parseWith(clientSchemas, input, limits);
+  return parseWith(compiledClientSchemas, input, limits);
 }
 
 /** Validates a message received by a client from the server. */
@@ -312,7 +328,7 @@ export function parseServerMessage(
   input: unknown,
   limits?: Partial<GuardLimits>,
 ): GuardResult<ServerToClientMessage> {
-  return parseWith(serverSchemas, input, limits);
+  return parseWith(compiledServerSchemas, input, limits);
 }
 
 export function isClientMessageType(type: unknown): type is ClientMessageType {
