@@ -113,6 +113,8 @@ export class SkylinkEventManagerClass {
    * @internal Dispatches `type` with `detail` to every listener, synchronously.
    */
   dispatch<K extends SkylinkEventName>(type: K, detail: SkylinkEventMap[K]): void {
+    // Only addEventListener registers on the target: no wrapper, no listener, no event to build.
+    if (!this.#wrappers.has(type)) return;
     this.#target.dispatchEvent(new CustomEvent(type, { detail }));
   }
 

@@ -28,6 +28,8 @@ export interface SendP2PMessageRequest extends MessageTargets {
   /** The room named by the call, or `null` = every joined room (where the target is found). */
   roomName: string | null;
   message: unknown;
+  /** `JSON.stringify(message)`, computed once by the validation (the frames embed it). */
+  messageJson?: string | undefined;
   /**
    * Set when a two-argument call was read as `(message, targetPeerId)` although its first argument is a
    * string: that string may have been meant as a room name, worth mentioning if the target is not found.
@@ -39,8 +41,9 @@ export interface SendP2PMessageRequest extends MessageTargets {
  * Checks that `message` can travel as JSON and be read back as the same value: a string, finite number,
  * boolean, `null`, array or plain object. Rejects `undefined`, functions, symbols, bigints, class
  * instances (Date, Map, Blob, ArrayBuffer...: use sendBlobData for binary data) and cyclic values.
+ * Returns `JSON.stringify(message)` (`undefined` for an object whose own `toJSON` returns undefined).
  */
-export function assertJsonMessage(message: unknown, method: string): void {
+export function assertJsonMessage(message: unknown, method: string): string | undefined {
   const fail = (what: string, cause?: unknown): never => {
     throw new SkylinkError(
       SkylinkErrorCode.INVALID_ARGUMENT,
@@ -51,23 +54,24 @@ export function assertJsonMessage(message: unknown, method: string): void {
   switch (typeof message) {
     case 'string':
     case 'boolean':
-      return;
+      return JSON.stringify(message);
     case 'number':
       if (!Number.isFinite(message)) fail('non-finite number');
-      return;
+      return JSON.stringify(message);
     case 'object': {
-      if (message === null) return;
+      if (message === null) return 'null';
       const proto = Object.getPrototypeOf(message) as unknown;
       if (!Array.isArray(message) && proto !== Object.prototype && proto !== null) fail('not a plain object');
+      let json: string | undefined;
       try {
-        JSON.stringify(message);
+        json = JSON.stringify(message);
       } catch (cause) {
         fail('not serialisable', cause);
       }
-      return;
+      return json;
     }
     default:
-      fail(typeof message);
+      return fail(typeof message);
   }
 }
 
@@ -140,8 +144,8 @@ export function parseSendP2PMessageArgs(
     message = second;
     target = third;
   }
-  assertJsonMessage(message, method);
-  const request: SendP2PMessageRequest = { roomName, message, ...parseTargets(target, method) };
+  const messageJson = assertJsonMessage(message, method);
+  const request: SendP2PMessageRequest = { roomName, message, messageJson, ...parseTargets(target, method) };
   if (unmatchedRoomName !== undefined) request.unmatchedRoomName = unmatchedRoomName;
   return request;
 }

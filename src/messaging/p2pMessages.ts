@@ -77,15 +77,24 @@ export function planP2PDelivery(
   const limit = options.maxMessageBytes ?? DEFAULT_MAX_P2P_MESSAGE_BYTES;
   const targets = request.targets;
   if (targets !== null) assertTargetsReachable(request, targets, rooms);
+  const dataJson = embeddableJson(request);
   const deliveries: P2PRoomDelivery[] = [];
   for (const room of rooms) {
-    const open = room.peers.filter((peer) => peer.channelOpen).map((peer) => peer.peerId);
-    const recipients = targets === null ? open : targets.filter((id) => open.includes(id));
+    const recipients: string[] = [];
+    for (const peer of room.peers) {
+      if (peer.channelOpen && (targets === null || targets.includes(peer.peerId))) recipients.push(peer.peerId);
+    }
+    // Targets keep the order the caller gave.
+    if (targets !== null && recipients.length > 1) recipients.sort((a, b) => targets.indexOf(a) - targets.indexOf(b));
     if (targets !== null && recipients.length === 0) continue;
     const sends = recipients.map((peerId): P2PSend => {
-      const frame = buildP2PMessageFrame(room.selfId, request.message, targets === null ? null : peerId);
-      const payload = JSON.stringify(frame);
-      const bytes = utf8ByteLength(payload);
+      const target = targets === null ? null : peerId;
+      const payload =
+        dataJson === null
+          ? JSON.stringify(buildP2PMessageFrame(room.selfId, request.message, target))
+          : encodeP2PMessageFrame(room.selfId, dataJson, target);
+      // A UTF-16 code unit takes at most 3 UTF-8 bytes: count only when the text could be too large.
+      const bytes = payload.length * 3 <= limit ? 0 : utf8ByteLength(payload);
       if (bytes > limit) {
         throw new SkylinkError(
           SkylinkErrorCode.MESSAGE_TOO_LARGE,
@@ -98,6 +107,27 @@ export function planP2PDelivery(
     deliveries.push({ roomName: room.roomName, sends, echo: selfEcho(room.selfId, request, recipients) });
   }
   return deliveries;
+}
+
+/**
+ * `JSON.stringify(buildP2PMessageFrame(selfId, data, target))` from the data's JSON text, which is
+ * serialised once per call instead of once per recipient. Same text, byte for byte (key order
+ * `type, isPrivate, sender, target, data`).
+ */
+export function encodeP2PMessageFrame(selfId: string, dataJson: string, target: string | null): string {
+  const head = target === null ? '{"type":"MESSAGE","isPrivate":false,"sender":' : '{"type":"MESSAGE","isPrivate":true,"sender":';
+  return `${head}${JSON.stringify(selfId)},"target":${target === null ? 'null' : JSON.stringify(target)},"data":${dataJson}}`;
+}
+
+/**
+ * The message's JSON text as it appears inside a frame, or `null` when it must be serialised with the
+ * frame: no text from the validation, or a `toJSON` method (called with its key, `'data'`, in a frame).
+ */
+function embeddableJson(request: SendP2PMessageRequest): string | null {
+  const { message, messageJson } = request;
+  if (messageJson === undefined) return null;
+  if (typeof message === 'object' && message !== null && typeof (message as { toJSON?: unknown }).toJSON === 'function') return null;
+  return messageJson;
 }
 
 /**
@@ -120,8 +150,16 @@ export function parseP2PMessage(frame: P2PMessage, channelPeerId: string): Incom
 
 function assertTargetsReachable(request: SendP2PMessageRequest, targets: readonly string[], rooms: readonly P2PRoomView[]): void {
   for (const target of targets) {
-    const found = rooms.flatMap((room) => room.peers.filter((peer) => peer.peerId === target).map((peer) => ({ room, peer })));
-    if (found.length === 0) {
+    let firstRoom: P2PRoomView | undefined;
+    let open = false;
+    for (const room of rooms) {
+      for (const peer of room.peers) {
+        if (peer.peerId !== target) continue;
+        firstRoom ??= room;
+        if (peer.channelOpen) open = true;
+      }
+    }
+    if (firstRoom === undefined) {
       const roomName = rooms.length === 1 ? rooms[0]?.roomName : undefined;
       const hint = request.unmatchedRoomName === undefined ? '' : ` (and no joined room is named "${request.unmatchedRoomName}")`;
       throw new SkylinkError(SkylinkErrorCode.PEER_NOT_FOUND, `Peer Id not found ${target}${hint}`, {
@@ -129,9 +167,7 @@ function assertTargetsReachable(request: SendP2PMessageRequest, targets: readonl
         ...(roomName === undefined ? {} : { roomName }),
       });
     }
-    if (!found.some(({ peer }) => peer.channelOpen)) {
-      throw SkylinkError.dataChannelNotOpen(found[0]?.room.roomName as string, target);
-    }
+    if (!open) throw SkylinkError.dataChannelNotOpen(firstRoom.roomName, target);
   }
 }
 

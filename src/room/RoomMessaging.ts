@@ -307,7 +307,7 @@ export class RoomMessaging {
         if (channel) this.#emitSendError(peerId, channel, error);
       }
     }
-    if (failures.length === 0) this.#emitIncoming(delivery.echo, this.#room.state.selfPeerInfo());
+    if (failures.length === 0) this.#emitIncoming(delivery.echo, () => this.#room.state.selfPeerInfo());
     return failures;
   }
 
@@ -345,9 +345,9 @@ export class RoomMessaging {
     if (this.#released || typeof data !== 'string') return;
     const frame = parseFrame(data);
     if (frame.kind !== 'protocol' || frame.message.type !== 'MESSAGE') return; // transfers: DataTransferEngine
-    const peerInfo = this.#room.getPeerInfo(peerId);
-    if (!peerInfo || peerId === this.#room.state.selfId) return;
-    this.#emitIncoming(parseP2PMessage(frame.message, peerId), peerInfo);
+    const peer = this.#room.getRemotePeer(peerId);
+    if (!peer || peerId === this.#room.state.selfId) return;
+    this.#emitIncoming(parseP2PMessage(frame.message, peerId), () => this.#room.ops.remoteInfo(peer));
   }
 
   #onSignaling(message: ServerToClientMessage): void {
@@ -416,12 +416,13 @@ export class RoomMessaging {
 
   // ---- helpers --------------------------------------------------------------------------------
 
-  #emitIncoming(parts: IncomingMessageParts, peerInfo: PeerInfo): void {
-    if (this.#released) return;
+  /** Fires ON_INCOMING_MESSAGE; `peerInfo` is only built when someone listens. */
+  #emitIncoming(parts: IncomingMessageParts, peerInfo: PeerInfo | (() => PeerInfo)): void {
+    if (this.#released || !this.#room.listens('onIncomingMessage')) return;
     this.#room.emit('onIncomingMessage', {
       message: parts.message,
       peerId: parts.peerId,
-      peerInfo,
+      peerInfo: typeof peerInfo === 'function' ? peerInfo() : peerInfo,
       isSelf: parts.isSelf,
       room: this.#room.state.roomInfo(),
       roomName: this.roomName,

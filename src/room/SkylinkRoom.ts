@@ -173,6 +173,11 @@ export class SkylinkRoom {
     this.deps.events.dispatch(type, detail);
   }
 
+  /** @internal Whether `type` has listeners (lets hot paths skip building a detail nobody reads). */
+  listens(type: keyof SkylinkEventMap): boolean {
+    return this.deps.events.listenerCount(type) > 0;
+  }
+
   // ---- join ----------------------------------------------------------------------------------------
 
   /**

@@ -26,6 +26,34 @@ describe('SkylinkEventManager', () => {
     expect(evt.detail).toEqual(detail());
   });
 
+  test('builds no event for a type nobody listens to, and delivers again once someone does', () => {
+    const Original = globalThis.CustomEvent;
+    let built = 0;
+    globalThis.CustomEvent = class extends Original<unknown> {
+      constructor(type: string, init?: CustomEventInit) {
+        super(type, init);
+        built += 1;
+      }
+    } as typeof CustomEvent;
+    try {
+      const other = jest.fn();
+      manager.addEventListener('iceConnectionState', other);
+      manager.dispatch('peerConnectionState', detail());
+      expect(built).toBe(0);
+      const fn = jest.fn();
+      manager.addEventListener('peerConnectionState', fn);
+      manager.dispatch('peerConnectionState', detail());
+      expect(built).toBe(1);
+      expect(fn).toHaveBeenCalledTimes(1);
+      manager.removeEventListener('peerConnectionState', fn);
+      manager.dispatch('peerConnectionState', detail());
+      expect(built).toBe(1);
+      expect(other).not.toHaveBeenCalled();
+    } finally {
+      globalThis.CustomEvent = Original;
+    }
+  });
+
   test('calls listeners in registration order and only for their event', () => {
     const order: string[] = [];
     manager.addEventListener('peerConnectionState', () => order.push('a'));

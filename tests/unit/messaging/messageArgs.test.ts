@@ -47,6 +47,7 @@ describe('parseSendP2PMessageArgs (documented sendP2PMessage overloads)', () => 
     expect(parseSendP2PMessageArgs(['Lobyy', 'hello'], isJoined)).toEqual({
       roomName: null,
       message: 'Lobyy',
+      messageJson: '"Lobyy"',
       targets: ['hello'],
       targetPeerId: 'hello',
       unmatchedRoomName: 'Lobyy',

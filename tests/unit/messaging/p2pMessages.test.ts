@@ -96,6 +96,62 @@ describe('planP2PDelivery', () => {
     expect(() => plan(['é'.repeat(10)], ROOMS, 150)).not.toThrow();
   });
 
+  it('writes frames byte-identical to JSON.stringify of the 2.x frame object', () => {
+    const rooms: P2PRoomView[] = [{ roomName: 'lobby', selfId: 'me "quoted" \\ \u2028', peers: [{ peerId: 'B\n"x"', channelOpen: true }] }];
+    const withToJson = { toJSON: (key: string) => `key:${key}` };
+    const messages: unknown[] = [
+      'plain',
+      'quotes " and \\ backslashes, \u0000 control, é, 😀, lone \ud800',
+      0,
+      -1.5e-7,
+      true,
+      null,
+      [1, undefined, () => 1, { a: undefined }],
+      { nested: { deep: [{ x: 'y' }] }, skipped: undefined, fn: () => 1 },
+      Object.assign(Object.create(null) as object, { a: 1 }),
+      withToJson,
+      { inner: withToJson },
+    ];
+    for (const message of messages) {
+      for (const target of [undefined, 'B\n"x"']) {
+        const args = target === undefined ? ['lobby', message] : ['lobby', message, target];
+        const [delivery] = planP2PDelivery(parseSendP2PMessageArgs(args, () => true), rooms);
+        const expected = JSON.stringify(buildP2PMessageFrame(rooms[0]!.selfId, message, target ?? null));
+        expect(delivery?.sends[0]?.payload).toBe(expected);
+      }
+    }
+  });
+
+  it('serialises the message once per call, whatever the number of recipients', () => {
+    let calls = 0;
+    const message = { get counted() { calls += 1; return 1; } };
+    const rooms: P2PRoomView[] = [{ roomName: 'lobby', selfId: 'me', peers: ['B', 'C', 'D'].map((peerId) => ({ peerId, channelOpen: true })) }];
+    const [delivery] = planP2PDelivery(parseSendP2PMessageArgs(['lobby', message, ['B', 'C', 'D']], () => true), rooms);
+    expect(delivery?.sends.map((send) => JSON.parse(send.payload) as unknown)).toEqual(
+      ['B', 'C', 'D'].map((target) => ({ type: 'MESSAGE', isPrivate: true, sender: 'me', target, data: { counted: 1 } })),
+    );
+    expect(calls).toBe(1);
+  });
+
+  it('keeps the order of the targets given, not the order of the peers', () => {
+    const rooms: P2PRoomView[] = [{ roomName: 'lobby', selfId: 'me', peers: ['B', 'C', 'D'].map((peerId) => ({ peerId, channelOpen: true })) }];
+    const [delivery] = planP2PDelivery(parseSendP2PMessageArgs(['lobby', 'hi', ['D', 'B']], () => true), rooms);
+    expect(delivery?.sends.map((send) => send.peerId)).toEqual(['D', 'B']);
+    expect(delivery?.echo.message.targetPeerId).toEqual(['D', 'B']);
+  });
+
+  it('enforces the byte limit exactly, counting UTF-8 bytes', () => {
+    const rooms: P2PRoomView[] = [{ roomName: 'lobby', selfId: 'me', peers: [{ peerId: 'B', channelOpen: true }] }];
+    // The frame around the text is ASCII; 'a' takes 1 byte in UTF-8, '€' 3, '😀' 4 (2 UTF-16 units).
+    const overhead = JSON.stringify(buildP2PMessageFrame('me', '', 'B')).length;
+    const send = (message: string, limit: number) => () =>
+      planP2PDelivery(parseSendP2PMessageArgs(['lobby', message, 'B'], () => true), rooms, { maxMessageBytes: limit });
+    for (const [message, bytes] of [['a'.repeat(500), overhead + 500], ['€'.repeat(200), overhead + 600], ['😀'.repeat(120), overhead + 480]] as const) {
+      expect(send(message, bytes)).not.toThrow();
+      expect(send(message, bytes - 1)).toThrow(expect.objectContaining({ code: SkylinkErrorCode.MESSAGE_TOO_LARGE, message: expect.stringContaining(`(${bytes} > ${bytes - 1} bytes`) as unknown }));
+    }
+  });
+
   it('mentions a possibly mistyped room name when the shifted target is unknown', () => {
     expect(() => plan(['lobbyy', 'hello'])).toThrow(/Peer Id not found hello \(and no joined room is named "lobbyy"\)/);
   });

@@ -1,4 +1,4 @@
-import { agentVersionNumber, decodeUserData, encodeUserData, readRemotePeer, toRtcIceServers } from '../../../src/room/roomMessages';
+import { agentVersionNumber, clonePeerData, decodeUserData, encodeUserData, readRemotePeer, toRtcIceServers } from '../../../src/room/roomMessages';
 
 const base = { enableSTUNServer: true, enableTURNServer: true, forceTURN: false, forceTURNSSL: false, TURNServerTransport: 'any' as const, iceServer: null };
 
@@ -61,5 +61,50 @@ describe('roomMessages', () => {
       { urls: ['turn:mine.example'], username: 'alice', credential: 'pw' },
     ]);
     expect(toRtcIceServers([], base)).toEqual([]);
+  });
+
+  describe('clonePeerData', () => {
+    it('returns primitives as they are', () => {
+      for (const value of [null, undefined, 0, 'text', true]) expect(clonePeerData(value)).toBe(value);
+    });
+
+    it('deep-copies plain objects and arrays: equal, sharing nothing', () => {
+      const value = { audio: { stereo: true, ids: ['a', 'b'] }, video: false, maxBandwidth: {}, list: [[1], { x: null }], u: undefined };
+      const copy = clonePeerData(value);
+      expect(copy).toStrictEqual(value);
+      expect(copy).not.toBe(value);
+      expect(copy.audio).not.toBe(value.audio);
+      expect(copy.audio.ids).not.toBe(value.audio.ids);
+      expect(copy.list[0]).not.toBe(value.list[0]);
+      copy.audio.ids.push('c');
+      expect(value.audio.ids).toEqual(['a', 'b']);
+    });
+
+    it('keeps array holes and copies null-prototype objects', () => {
+      const sparse = [1, , 3]; // eslint-disable-line no-sparse-arrays
+      const copy = clonePeerData(sparse);
+      expect(copy).toHaveLength(3);
+      expect(1 in copy).toBe(false);
+      const bare = Object.assign(Object.create(null) as Record<string, unknown>, { a: { b: 1 } });
+      expect(clonePeerData(bare)).toEqual({ a: { b: 1 } });
+      expect(clonePeerData(bare).a).not.toBe(bare.a);
+    });
+
+    it('hands other values to structuredClone, and keeps what it cannot copy by reference', () => {
+      const withFunction = { fn: () => 1, nested: { a: 1 } };
+      expect(clonePeerData(withFunction)).toBe(withFunction);
+      const cyclic: Record<string, unknown> = { a: 1 };
+      cyclic.self = cyclic;
+      const copy = clonePeerData(cyclic);
+      if (typeof structuredClone === 'function') {
+        expect(copy).not.toBe(cyclic);
+        expect(copy.self).toBe(copy);
+        const date = new Date(5);
+        expect(clonePeerData({ when: date }).when).toEqual(date);
+        expect(clonePeerData({ when: date }).when).not.toBe(date);
+      } else {
+        expect(copy).toBe(cyclic);
+      }
+    });
   });
 });
