@@ -57,6 +57,11 @@ export interface RoomRegistry {
   getMember(rid: string, sid: string): Promise<RoomMember | undefined>;
   /** Members in admission order (snapshots: the caller must not change them). */
   listMembers(rid: string): Promise<readonly Readonly<RoomMember>[]>;
+  /**
+   * `listMembers` answered at once, by registries holding the rooms in this process: the server
+   * then relays messages without waiting. Shared registries leave it out.
+   */
+  membersNow?(rid: string): readonly Readonly<RoomMember>[];
   /** Removes a member; the room ends when it was the last. */
   removeMember(rid: string, sid: string): Promise<RoomMember | undefined>;
   setLocked(rid: string, locked: boolean): Promise<void>;
@@ -157,6 +162,10 @@ export class MemoryRoomRegistry implements RoomRegistry {
   }
 
   async listMembers(rid: string): Promise<readonly Readonly<RoomMember>[]> {
+    return this.membersNow(rid);
+  }
+
+  membersNow(rid: string): readonly Readonly<RoomMember>[] {
     // Not copied (every room broadcast lists its members): stored records are replaced, never changed.
     const entry = this.#rooms.get(rid);
     return entry ? [...entry.members.values()] : [];

@@ -61,6 +61,8 @@ type Handler<T extends ClientToServerMessage['type']> = (
   raw?: string,
 ) => Promise<void>;
 type Handlers = { [T in ClientToServerMessage['type']]: Handler<T> };
+/** A message relayed to its `target` or, without one, to the rest of the room. */
+type Routed = ClientToServerMessage & { rid: string; target?: string };
 
 export class SignalingServer {
   readonly #deps: SignalingDeps;
@@ -111,6 +113,7 @@ export class SignalingServer {
       rooms: new Map(),
       flood: floodControl ? new FloodController(floodControl) : undefined,
       queue: Promise.resolve(),
+      pending: 0,
       closed: false,
     };
     this.#connections.add(conn);
@@ -126,9 +129,16 @@ export class SignalingServer {
   }
 
   #enqueue(conn: Connection, task: () => Promise<void>): void {
-    conn.queue = conn.queue.then(task).catch((err: unknown) => {
-      this.#log.error('message handler failed', { socketId: conn.socket.id, err: err as Error });
-    });
+    conn.pending++;
+    conn.queue = conn.queue.then(task).then(
+      () => {
+        conn.pending--;
+      },
+      (err: unknown) => {
+        conn.pending--;
+        this.#log.error('message handler failed', { socketId: conn.socket.id, err: err as Error });
+      },
+    );
   }
 
   #onMessage(conn: Connection, payload: unknown): void {
@@ -146,7 +156,33 @@ export class SignalingServer {
     }
     const msg = parsed.message;
     const raw = typeof payload === 'string' ? payload : undefined;
+    // Nothing of this socket waits before it: a plain relay goes out now (in order) when the
+    // registry answers synchronously, without a promise chain per message.
+    if (conn.pending === 0 && this.#relayNow(conn, msg, raw)) return;
     this.#enqueue(conn, () => this.#handle(conn, msg, raw));
+  }
+
+  /** Relays `msg` synchronously if it is a plain relay and the registry lists members at once; else false. */
+  #relayNow(conn: Connection, msg: ClientToServerMessage, raw: string | undefined): boolean {
+    const { registry } = this.#deps;
+    if (!registry.membersNow || !this.#isPlainRelay(msg)) return false;
+    const m = this.membership(conn, msg);
+    if (!m) return true;
+    const members = registry.membersNow(m.rid);
+    const { target } = msg;
+    if (target === undefined) {
+      this.#deliverAll(m.rid, members.filter((member) => member.sid !== m.sid), raw ?? JSON.stringify(msg));
+    } else {
+      this.#sendTo(m, msg, target === m.sid ? undefined : members.find((member) => member.sid === target), raw);
+    }
+    return true;
+  }
+
+  /** `msg`'s handler does nothing but `#route` it. */
+  #isPlainRelay(msg: ClientToServerMessage): msg is Routed {
+    if ((this.#handlers[msg.type] as unknown) === this.#routeHandler) return true;
+    if (msg.type === 'enter') return msg.target !== undefined;
+    return msg.type === 'message' && !RoomFeatures.persists(msg);
   }
 
   /** Flood control; returns false when the message must be dropped. */
@@ -234,19 +270,20 @@ export class SignalingServer {
   }
 
   /** Relays to `target` (a member of the same room) or broadcasts to the other members. */
-  async #route(conn: Connection, msg: ClientToServerMessage & { rid: string; target?: string }, raw?: string): Promise<void> {
+  async #route(conn: Connection, msg: Routed, raw?: string): Promise<void> {
     const m = this.membership(conn, msg);
     if (!m) return;
-    if (msg.target !== undefined) {
-      const target = msg.target === m.sid ? undefined : await this.#deps.registry.getMember(m.rid, msg.target);
-      if (!target) {
-        this.#log.info('dropped message to unknown target', { rid: m.rid, type: msg.type, from: m.sid });
-        return;
-      }
-      this.#deliver(m.rid, target, raw ?? JSON.stringify(msg));
+    if (msg.target === undefined) return this.#broadcast(m, msg, undefined, raw);
+    this.#sendTo(m, msg, msg.target === m.sid ? undefined : await this.#deps.registry.getMember(m.rid, msg.target), raw);
+  }
+
+  /** To the member `target` of the sender's room (undefined: unknown, or the sender itself). */
+  #sendTo(m: Membership, msg: Routed, target: Readonly<RoomMember> | undefined, raw: string | undefined): void {
+    if (!target) {
+      this.#log.info('dropped message to unknown target', { rid: m.rid, type: msg.type, from: m.sid });
       return;
     }
-    await this.#broadcast(m, msg, undefined, raw);
+    this.#deliver(m.rid, target, raw ?? JSON.stringify(msg));
   }
 
   /** To the other members of the room (those `filter` accepts); `raw`: the JSON text of `msg`. */
@@ -263,6 +300,8 @@ export class SignalingServer {
 
   // ---- message handlers ----------------------------------------------------------------------
 
+  readonly #routeHandler = (conn: Connection, msg: Routed, raw?: string): Promise<void> => this.#route(conn, msg, raw);
+
   readonly #handlers: Handlers = {
     joinRoom: (conn, msg) => this.#join(conn, msg),
     enter: async (conn, msg, raw) => {
@@ -275,21 +314,21 @@ export class SignalingServer {
       // Two simultaneous joiners therefore never both wait in `welcoming`.
       await this.#broadcast(m, msg, (o) => o.seq < self.seq && self.autoIntroduce && o.autoIntroduce, raw);
     },
-    welcome: (conn, msg, raw) => this.#route(conn, msg, raw),
-    offer: (conn, msg, raw) => this.#route(conn, msg, raw),
-    answer: (conn, msg, raw) => this.#route(conn, msg, raw),
-    answerAck: (conn, msg, raw) => this.#route(conn, msg, raw),
-    candidate: (conn, msg, raw) => this.#route(conn, msg, raw),
-    endOfCandidates: (conn, msg, raw) => this.#route(conn, msg, raw),
-    restart: (conn, msg, raw) => this.#route(conn, msg, raw),
-    private: (conn, msg, raw) => this.#route(conn, msg, raw),
-    public: (conn, msg, raw) => this.#route(conn, msg, raw),
-    stream: (conn, msg, raw) => this.#route(conn, msg, raw),
-    muteAudioEvent: (conn, msg, raw) => this.#route(conn, msg, raw),
-    muteVideoEvent: (conn, msg, raw) => this.#route(conn, msg, raw),
-    mediaInfoEvent: (conn, msg, raw) => this.#route(conn, msg, raw),
-    startRTMP: (conn, msg, raw) => this.#route(conn, msg, raw),
-    stopRTMP: (conn, msg, raw) => this.#route(conn, msg, raw),
+    welcome: this.#routeHandler,
+    offer: this.#routeHandler,
+    answer: this.#routeHandler,
+    answerAck: this.#routeHandler,
+    candidate: this.#routeHandler,
+    endOfCandidates: this.#routeHandler,
+    restart: this.#routeHandler,
+    private: this.#routeHandler,
+    public: this.#routeHandler,
+    stream: this.#routeHandler,
+    muteAudioEvent: this.#routeHandler,
+    muteVideoEvent: this.#routeHandler,
+    mediaInfoEvent: this.#routeHandler,
+    startRTMP: this.#routeHandler,
+    stopRTMP: this.#routeHandler,
     updateUserEvent: async (conn, msg, raw) => {
       const m = this.membership(conn, msg);
       if (!m) return;

@@ -33,6 +33,8 @@ export interface Connection {
   flood?: FloodController;
   /** Serialises the handling of this socket's messages. */
   queue: Promise<void>;
+  /** Tasks in `queue` not finished yet. */
+  pending: number;
   closed: boolean;
   /** The server cut this socket (flood control): its memberships end at once, without grace. */
   kicked?: boolean;

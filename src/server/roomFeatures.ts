@@ -64,6 +64,14 @@ export class RoomFeatures {
   constructor(private readonly deps: RoomFeaturesDeps) {}
 
   /**
+   * A chat message `chatMessage` stores besides relaying it (it does nothing else with the
+   * others): public, with isPersistent === true (2.x may send a string there).
+   */
+  static persists(msg: ChatMessage): boolean {
+    return msg.isPersistent === true && msg.target === undefined;
+  }
+
+  /**
    * Relays/broadcasts a chat message; persists it first when asked and allowed, so that whoever
    * receives it can already read it back with `getStoredMessages`.
    */
@@ -74,8 +82,8 @@ export class RoomFeatures {
   ): Promise<void> {
     const m = this.deps.membership(conn, msg);
     if (!m) return;
-    // Only public, encrypted messages with isPersistent === true (2.x may send a string there).
-    if (msg.isPersistent === true && msg.target === undefined) await this.#persist(m, msg);
+    // Only encrypted ones (see #persist).
+    if (RoomFeatures.persists(msg)) await this.#persist(m, msg);
     await route(conn, msg);
   }
 

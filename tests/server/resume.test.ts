@@ -281,6 +281,7 @@ describe('MemberSessions backlog', () => {
       socket: { emit: (_e: string, json: string) => sent.push(json), id: 's' } as unknown as Connection['socket'],
       rooms: new Map(),
       queue: Promise.resolve(),
+      pending: 0,
       closed: false,
       sent,
     };
