@@ -120,6 +120,39 @@ describe.each(CONNECTORS)('signaling with %s', (_name, connect) => {
     expect(a.client.receivedMatching((m) => m.mid === a.sid && m.type !== 'inRoom')).toEqual([]);
   });
 
+  it('relays a message as the JSON text it was sent in, extra fields and spacing included', async () => {
+    const a = await join(room('raw'));
+    const b = await join(room('raw'));
+    const c = await join(room('raw'));
+    const text = `{ "type" : "message", "rid": ${JSON.stringify(a.rid)}, "mid": ${JSON.stringify(a.sid)},\n "data": {"n": 1e0, "s": "\\u00e9"}, "x-extra": [1, 2] }`;
+    a.client.send(text);
+    const targeted = JSON.stringify({ target: b.sid, data: 'to b only', rid: a.rid, mid: a.sid, type: 'private' });
+    a.client.send(targeted);
+    for (const other of [b, c]) expect(await other.client.nextOfType('message')).toEqual({ ...JSON.parse(text) });
+    expect(await b.client.nextOfType('private')).toEqual(JSON.parse(targeted));
+    await barrier(c, b);
+    expect(b.client.rawReceived.filter((r) => r === text || r === targeted)).toEqual([text, targeted]);
+    expect(c.client.rawReceived.filter((r) => r === text || r === targeted)).toEqual([text]);
+  });
+
+  it('keeps the order of relays sent right after a message the server handles asynchronously', async () => {
+    const a = await join(room('order'));
+    const b = await join(room('order'));
+    const c = await join(room('order'));
+    // A persistent chat message waits for the store; the plain ones after it must not overtake it.
+    const base = { type: 'message', rid: a.rid, mid: a.sid, secretId: 'k' };
+    a.client.send({ ...base, data: 'stored 1', isPersistent: true });
+    for (let i = 2; i <= 5; i++) a.client.send({ ...base, data: `plain ${i}` });
+    a.client.send({ ...base, data: 'stored 6', isPersistent: true });
+    a.client.send({ ...base, data: 'plain 7' });
+    const expected = ['stored 1', 'plain 2', 'plain 3', 'plain 4', 'plain 5', 'stored 6', 'plain 7'];
+    for (const other of [b, c]) {
+      const got: unknown[] = [];
+      for (let i = 0; i < expected.length; i++) got.push((await other.client.nextOfType('message')).data);
+      expect(got).toEqual(expected);
+    }
+  });
+
   it('lock: broadcast, a locked room rejects joins with redirect locked, unlock admits again', async () => {
     const a = await join(room('lock'));
     const b = await join(room('lock'));

@@ -130,6 +130,8 @@ export class TestClient {
   #disconnectWaiters: Array<() => void> = [];
   /** Non-string payloads received (the protocol forbids them). */
   readonly nonStringPayloads: unknown[] = [];
+  /** The text of every string payload received, as it arrived. */
+  readonly rawReceived: string[] = [];
 
   constructor(
     readonly version: 2 | 4,
@@ -144,6 +146,7 @@ export class TestClient {
       this.nonStringPayloads.push(payload);
       return;
     }
+    this.rawReceived.push(payload);
     const msg = JSON.parse(payload) as WireMessage;
     this.received.push(msg);
     const i = this.#waiters.findIndex((w) => w.pred(msg));
