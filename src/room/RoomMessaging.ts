@@ -232,10 +232,11 @@ export class RoomMessaging {
 
   /**
    * `sendP2PMessage(...args)` with every 2.x overload: in the named room, or in every joined room where
-   * the target is found. Resolves once every frame is handed to its channel; rejects (ROOM_NOT_FOUND,
+   * the target is found. Returns once every frame is handed to its channel; throws (ROOM_NOT_FOUND,
    * PEER_NOT_FOUND, DATA_CHANNEL_NOT_OPEN, DATA_CHANNEL_DISABLED, MESSAGE_TOO_LARGE...) otherwise.
+   * Synchronous (no promise per message): the public method turns a throw into a rejection.
    */
-  static async sendP2PMessage(args: readonly unknown[], rooms: MessagingRooms): Promise<void> {
+  static sendP2PMessage(args: readonly unknown[], rooms: MessagingRooms): void {
     const request = parseSendP2PMessageArgs(args, (name) => rooms.find(name) !== undefined);
     let selected: RoomMessaging[];
     if (request.roomName !== null) {
@@ -247,15 +248,16 @@ export class RoomMessaging {
       const first = selected[0];
       if (first) first.#requireP2P();
     }
-    const byName = new Map(selected.map((m) => [m.roomName, m]));
-    const views = selected.map((m) => m.#p2pView());
-    const deliveries = planP2PDelivery(request, views, { maxMessageBytes: Math.min(...selected.map((m) => m.#maxMessageBytes())) });
-    const failures: SkylinkError[] = [];
+    let maxMessageBytes = Number.POSITIVE_INFINITY;
+    for (const messaging of selected) maxMessageBytes = Math.min(maxMessageBytes, messaging.#maxMessageBytes());
+    const deliveries = planP2PDelivery(request, selected.map((m) => m.#p2pView()), { maxMessageBytes });
+    let failure: SkylinkError | undefined;
     for (const delivery of deliveries) {
-      const messaging = byName.get(delivery.roomName);
-      if (messaging) failures.push(...messaging.#deliver(delivery));
+      const messaging = selected.find((m) => m.roomName === delivery.roomName);
+      const roomFailure = messaging ? messaging.#deliver(delivery) : undefined;
+      failure ??= roomFailure;
     }
-    if (failures.length > 0) throw failures[0] as SkylinkError;
+    if (failure) throw failure;
   }
 
   #requireP2P(): void {
@@ -289,9 +291,9 @@ export class RoomMessaging {
     return Number.isFinite(limit) ? limit : DEFAULT_MAX_P2P_MESSAGE_BYTES;
   }
 
-  /** Writes the room's frames; fires the self echo when all of them were handed over. */
-  #deliver(delivery: P2PRoomDelivery): SkylinkError[] {
-    const failures: SkylinkError[] = [];
+  /** Writes the room's frames; fires the self echo when all of them were handed over. Returns the first failure. */
+  #deliver(delivery: P2PRoomDelivery): SkylinkError | undefined {
+    let failure: SkylinkError | undefined;
     for (const { peerId, payload } of delivery.sends) {
       const channel = this.#room.peers?.getMainChannel(peerId) ?? null;
       try {
@@ -303,12 +305,12 @@ export class RoomMessaging {
           peerId,
           cause,
         });
-        failures.push(error);
+        failure ??= error;
         if (channel) this.#emitSendError(peerId, channel, error);
       }
     }
-    if (failures.length === 0) this.#emitIncoming(delivery.echo, () => this.#room.state.selfPeerInfo());
-    return failures;
+    if (failure === undefined) this.#emitIncoming(delivery.echo, () => this.#room.state.selfPeerInfo());
+    return failure;
   }
 
   #emitSendError(peerId: string, channel: DataChannelLike, error: SkylinkError): void {

@@ -416,6 +416,23 @@ describe('RoomMessaging through the Skylink facade (fakes)', () => {
       expect(a.sub.buffered('onIncomingMessage')).toEqual([]);
     });
 
+    it('a channel failing in one room does not stop delivery in the other rooms', async () => {
+      const [a, b, c] = [client(), client(), client()];
+      await joinAll([a, b], 'lobby');
+      await joinAll([a, c], 'side');
+      const toB = mainChannel(a, b);
+      toB.send = () => {
+        throw new Error('InvalidStateError');
+      };
+      // Rooms are planned in join order: 'lobby' (failing) first, then 'side'.
+      await expect(a.skylink.sendP2PMessage('to all')).rejects.toMatchObject({ code: SkylinkErrorCode.DATA_CHANNEL_NOT_OPEN, roomName: 'lobby' });
+      expect(await incoming(c)).toMatchObject({ roomName: 'side', message: { content: 'to all' } });
+      // The echo fires for the room where everything was handed over, not for the failing one.
+      expect(await incoming(a)).toMatchObject({ isSelf: true, roomName: 'side' });
+      expect(a.sub.buffered('onIncomingMessage')).toEqual([]);
+      expect(b.sub.buffered('onIncomingMessage')).toEqual([]);
+    });
+
     it('rejects with DATA_CHANNEL_DISABLED when data channels are off', async () => {
       const [a, b] = [client({ enableDataChannel: false }), client({ enableDataChannel: false })];
       await a.skylink.joinRoom();
