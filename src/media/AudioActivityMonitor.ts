@@ -65,6 +65,27 @@ function clampLevel(x: unknown): number | null {
   return typeof x === 'number' && Number.isFinite(x) ? Math.min(1, Math.max(0, x)) : null;
 }
 
+/**
+ * A level read that has not settled after this long counts as unknown: getStats on a connection
+ * that is being torn down or renegotiated can stay pending, and one pending read must not stop
+ * every later poll (polls never overlap).
+ */
+const SAMPLE_TIMEOUT_MS = 1000;
+
+/** `read()`'s value, or null when it fails or has not settled within `ms`. */
+function settleWithin(read: AudioLevelSource, ms: number): Promise<number | null> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(null), ms);
+    Promise.resolve()
+      .then(read)
+      .then(
+        (level) => resolve(clampLevel(level)),
+        () => resolve(null),
+      )
+      .finally(() => clearTimeout(timer));
+  });
+}
+
 export class AudioActivityMonitor {
   private readonly rooms = new Map<string, RoomActivity>();
   private timer: ReturnType<typeof setInterval> | null = null;
@@ -169,15 +190,7 @@ export class AudioActivityMonitor {
   }
 
   private async sample(peer: PeerActivity): Promise<void> {
-    const levels = await Promise.all(
-      [...peer.sources].map(async (source) => {
-        try {
-          return clampLevel(await source());
-        } catch {
-          return null;
-        }
-      }),
-    );
+    const levels = await Promise.all([...peer.sources].map((source) => settleWithin(source, Math.max(SAMPLE_TIMEOUT_MS, this.pollMs))));
     const known = levels.filter((l): l is number => l !== null);
     if (known.length === 0) return;
     peer.level = Math.max(...known);

@@ -130,6 +130,26 @@ describe('AudioActivityMonitor', () => {
     monitor.dispose();
   });
 
+  it('gives up on a read that never settles, so the other peers keep being reported', async () => {
+    const { monitor, reports } = setup();
+    let hungCalls = 0;
+    monitor.addSource('r', 'stuck', () => {
+      hungCalls += 1;
+      return new Promise<number>(() => undefined);
+    });
+    const bob = level(0.5);
+    monitor.addSource('r', 'bob', bob.source);
+    await jest.advanceTimersByTimeAsync(3500);
+    expect(hungCalls).toBeGreaterThanOrEqual(3);
+    expect(bob.state.calls).toBeGreaterThanOrEqual(3);
+    expect(reports.filter((r) => r.peerId === 'bob' && r.isSpeaking).length).toBeGreaterThanOrEqual(3);
+    expect(reports.some((r) => r.peerId === 'stuck')).toBe(false);
+    monitor.dispose();
+    // A read in flight at dispose() keeps only its own give-up timer, until it fires.
+    await jest.advanceTimersByTimeAsync(1000);
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
   it('stops its timer when the last peer or room goes, announcing a removed active speaker', async () => {
     const { monitor, speakers } = setup();
     monitor.addSource('r', 'alice', level(0.5).source);
