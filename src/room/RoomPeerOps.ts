@@ -20,7 +20,7 @@ import type { AnswerMessage, EnterMessage, OfferMessage, WelcomeMessage } from '
 import type { RefreshConnectionResult } from '../types/misc';
 import type { CustomSettings, DataChannelInfo, PeerInfo, PeerInRoomInfo } from '../types/peer';
 import type { ConnectionStatistics } from '../types/stats';
-import { announcement, clonePeerData, mergeUserInfo, readRemotePeer, rtcConfiguration } from './roomMessages';
+import { announcement, mergeUserInfo, readRemotePeer, rtcConfiguration } from './roomMessages';
 import type { RemotePeer } from './RoomState';
 import type { SkylinkRoom } from './SkylinkRoom';
 import { isTransferChannelLabel } from '../data/dataProtocol';
@@ -248,23 +248,9 @@ export class RoomPeerOps {
 
   // ---- lookups ----------------------------------------------------------------------------------------
 
-  /**
-   * A remote peer's info (a copy), `settings.data` = our main channel with it is open. Same result as
-   * `RoomState.remotePeerInfo`, with {@link clonePeerData} instead of structuredClone: it is built for
-   * every received P2P message.
-   */
+  /** A remote peer's info (a copy), `settings.data` = our main channel with it is open. */
   remoteInfo(peer: RemotePeer): PeerInfo {
-    const open = this.room.peers?.getMainChannel(peer.peerId)?.readyState === 'open';
-    const info: PeerInfo = {
-      userData: clonePeerData(peer.userData),
-      settings: { ...clonePeerData(peer.settings), data: open },
-      mediaStatus: clonePeerData(peer.mediaStatus),
-      agent: { ...peer.agent },
-      room: this.state.roomInfo(),
-      config: { ...peer.config },
-    };
-    if (peer.screenshare) info.screenshare = true;
-    return info;
+    return this.state.remotePeerInfo(peer, this.room.peers?.getMainChannel(peer.peerId)?.readyState === 'open');
   }
 
   peersInRoom(): Record<string, PeerInRoomInfo> {

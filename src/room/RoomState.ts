@@ -7,6 +7,7 @@ import { DT_PROTOCOL_VERSION, SM_PROTOCOL_VERSION } from '../constants';
 import type { AgentInfo } from '../platform/SkylinkPlatform';
 import type { MediaInfo, UserInfo } from '../signaling/protocol';
 import type { CustomSettings, PeerAgentInfo, PeerConfig, PeerInfo, RoomInfo, StreamMediaStatus } from '../types/peer';
+import { clonePeerData } from './roomMessages';
 
 /** What we know about a remote peer (from its enter/welcome/offer/answer and later updates). */
 export interface RemotePeer {
@@ -114,24 +115,14 @@ export class RoomState {
   /** A remote peer's info (a copy), `data` reflecting whether our main channel with it is open. */
   remotePeerInfo(peer: RemotePeer, mainChannelOpen: boolean): PeerInfo {
     const info: PeerInfo = {
-      userData: structuredCloneSafe(peer.userData),
-      settings: { ...structuredCloneSafe(peer.settings), data: mainChannelOpen },
-      mediaStatus: structuredCloneSafe(peer.mediaStatus),
+      userData: clonePeerData(peer.userData),
+      settings: { ...clonePeerData(peer.settings), data: mainChannelOpen },
+      mediaStatus: clonePeerData(peer.mediaStatus),
       agent: { ...peer.agent },
       room: this.roomInfo(),
       config: { ...peer.config },
     };
     if (peer.screenshare) info.screenshare = true;
     return info;
-  }
-}
-
-/** Deep copy of JSON-like data (functions and class instances are kept by reference). */
-export function structuredCloneSafe<T>(value: T): T {
-  if (value === null || typeof value !== 'object') return value;
-  try {
-    return structuredClone(value);
-  } catch {
-    return value;
   }
 }
